@@ -38,7 +38,8 @@ export type ReportKind =
   | 'softlockup' | 'hardlockup' | 'hung-task' | 'rcu-stall'
   | 'panic'
   | 'leak'
-  | 'other';
+  | 'other'
+  | 'dump';           // a stack dump that is not a crash (sysrq-t task, NMI backtrace, show_stack)
 
 /** Why a frame was printed, which decides how it is symbolized. */
 export type FrameSource =
@@ -191,7 +192,12 @@ export interface CrashSession {
 /** The whole parsed document. */
 export interface CrashLog {
   lines: LogLine[];
+  /** Crash reports in document order (the first is the primary one). */
   reports: Report[];
+  /** Stack dumps outside crash reports (sysrq-t tasks, NMI backtraces): kind 'dump', title = its context line. */
+  dumps: Report[];
+  /** Every frame in the document (reports, dumps, mentions, crash session), in document order. */
+  frames: Frame[];
   /** Present when the text is (or contains) a crash(8) transcript. */
   session?: CrashSession;
   /** Kernel info of the boot as a whole (`Linux version ...` banner), if printed. */

@@ -1,0 +1,486 @@
+// text -> CrashLog. Finds every report, ties lines to it by printk caller id, and fills in
+// its stacks, frames, registers, Code: bytes, modules and kernel identity. Titles come from titles.ts.
+import type {
+  Arch, CodeDump, CrashLog, Frame, KernelInfo, LogLine, Register, Report, Section, Span, Stack, StackKind,
+} from './types';
+import { parseLines } from './lines';
+import { matchMentions, matchPcFrame, matchTraceFrame, type FrameMatch } from './frames';
+import { matchHeader, type HeaderMatch } from './headers';
+import { titleReport } from './titles';
+import { isCrashTranscript, parseCrashSession } from './crash-session';
+
+/** Lines longer than this are not examined for report structure (a 50 MB single line stays cheap). */
+const MAX_LINE = 4096;
+/** A report with no recognised content for this many lines has ended. */
+const QUIET_GAP = 60;
+
+export function parseCrashLog(text: string): CrashLog {
+  const lines = parseLines(text);
+  const log: CrashLog = { lines, reports: [], dumps: [], frames: [] };
+  log.banner = findBanner(lines);
+  if (isCrashTranscript(lines)) log.session = parseCrashSession(lines);
+  log.reports = findReports(lines, log.banner);
+  const taken = new Uint8Array(lines.length);
+  for (const r of log.reports) for (const n of r.lines) taken[n] = 1;
+  log.dumps = findDumps(lines, taken, log.banner);
+  log.frames = collectFrames(log, lines, taken);
+  return log;
+}
+
+/** Every frame, in document order: reports, dumps, `%pS` mentions elsewhere, crash session frames. */
+function collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Frame[] {
+  const out: Frame[] = [];
+  for (const r of log.reports) out.push(...r.frames);
+  for (const d of log.dumps) {
+    out.push(...d.frames);
+    for (const n of d.lines) taken[n] = 1;
+  }
+  for (const l of lines) {
+    if (taken[l.line] || l.text.length > MAX_LINE) continue;
+    for (const m of matchMentions(l.text)) out.push(toFrame(l, m, true));
+  }
+  if (log.session) out.push(...log.session.frames);
+  return out.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+}
+
+/**
+ * Stack dumps that are not crashes: runs of stack content outside reports (sysrq-t tasks,
+ * `NMI backtrace for cpu N`, dump_stack()). Titled by the context line printed just before.
+ */
+function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined): Report[] {
+  const out: Report[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const l = lines[i];
+    if (taken[i] || l.text.length > MAX_LINE || !(stackLabel(l.text) || matchTraceFrame(l.text) || matchPcFrame(l.text))) {
+      i++;
+      continue;
+    }
+    // Context: up to 3 lines back of non-taken lines (`task:... state:...`, `NMI backtrace for cpu 1`, `CPU: ...`).
+    let start = i;
+    while (start > 0 && i - start < 3 && !taken[start - 1] && lines[start - 1].text.trim() && !isBoundary(lines[start - 1].text)) start--;
+    let end = i;
+    let quiet = 0;
+    for (let j = i + 1; j < lines.length && !taken[j] && quiet <= 2; j++) {
+      const t = lines[j].text;
+      if (t.length > MAX_LINE) break;
+      if (matchHeader(t)) break;
+      if (isReportContent(t) || stackLabel(t)) {
+        end = j;
+        quiet = 0;
+      } else quiet++;
+      if (/^\s*task:\S* +state:/.test(t) && j > end) break;
+    }
+    const nums: number[] = [];
+    for (let n = start; n <= end; n++) nums.push(n);
+    const titleLine = lines[start].text.trim() || lines[i].text.trim();
+    const r = emptyReport(lines, start, end, nums, 'dump');
+    r.title = r.headerText = titleLine.slice(0, 200);
+    fillStructure(lines, r);
+    if (!r.kernel.release && banner) r.kernel = { ...banner };
+    r.arch = detectArch(r);
+    markExactFrames(r);
+    out.push(r);
+    for (const n of nums) taken[n] = 1;
+    i = end + 1;
+  }
+  return out;
+}
+
+function isBoundary(t: string): boolean {
+  return /^\s*(?:Call Trace:|Call trace:|<\/TASK>|---\[ end)/.test(t) || !!matchTraceFrame(t);
+}
+
+const BANNER = /^Linux version (\S+) (.*)$/;
+function findBanner(lines: LogLine[]): KernelInfo | undefined {
+  const limit = Math.min(lines.length, 2000);
+  for (let i = 0; i < limit; i++) {
+    const t = lines[i].text;
+    if (!t.startsWith('Linux version ')) continue;
+    const m = BANNER.exec(t);
+    if (m) {
+      const start = lines[i].textStart + 'Linux version '.length;
+      return { release: m[1], version: bannerVersion(m[2]), span: { line: i, start, end: start + m[1].length } };
+    }
+  }
+  return undefined;
+}
+
+// `(builder@host) (gcc ...) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2025-08-02)` -> from `#1` on.
+function bannerVersion(rest: string): string | undefined {
+  const i = rest.indexOf('#');
+  return i >= 0 ? rest.slice(i).trim() : undefined;
+}
+
+interface OpenReport {
+  header: HeaderMatch;
+  headerLine: number;
+  caller?: string;
+  lines: number[];
+  lastContent: number;
+  sawFrames: boolean;
+  ended: boolean;
+}
+
+function findReports(lines: LogLine[], banner: KernelInfo | undefined): Report[] {
+  const open: OpenReport[] = [];
+  const done: OpenReport[] = [];
+  const close = (r: OpenReport) => {
+    const i = open.indexOf(r);
+    if (i >= 0) open.splice(i, 1);
+    done.push(r);
+  };
+  for (const l of lines) {
+    const text = l.text;
+    if (text.length > MAX_LINE) continue;
+    const owner = ownerOf(open, l);
+    const header = matchHeader(text);
+    if (header) {
+      // A second header inside a report that has not reached its stack yet is the same crash
+      // (`BUG: ...` then `Oops:`; `kernel BUG at` then `invalid opcode:`; `Kernel panic` tail).
+      if (owner && (!owner.sawFrames || header.continuation) && (!owner.ended || header.continuation) && l.line - owner.lastContent < QUIET_GAP) {
+        owner.ended = false;
+        owner.lines.push(l.line);
+        owner.lastContent = l.line;
+        continue;
+      }
+      if (owner) close(owner);
+      open.push({ header, headerLine: l.line, caller: l.caller, lines: [l.line], lastContent: l.line, sawFrames: false, ended: false });
+      continue;
+    }
+    if (!owner) continue;
+    const content = isReportContent(text);
+    // After `---[ end trace ]---` the kernel may repeat the RIP block and then panic: keep only that.
+    if ((owner.ended && !content) || l.line - owner.lastContent > QUIET_GAP) {
+      close(owner);
+      continue;
+    }
+    owner.lines.push(l.line);
+    if (content) {
+      owner.lastContent = l.line;
+      if (!owner.sawFrames && (text.includes('+0x') || text.includes('[inline]'))) owner.sawFrames = !!matchTraceFrame(text);
+    }
+    if (text.startsWith('---[ end Kernel panic')) close(owner);
+    else if (text.startsWith('---[ end ')) owner.ended = true;
+  }
+  for (const r of [...open]) close(r);
+  done.sort((a, b) => a.headerLine - b.headerLine);
+  return done.map((r) => buildReport(lines, r, banner));
+}
+
+/** The open report this line belongs to: same caller id when ids are printed, else the latest. */
+function ownerOf(open: OpenReport[], l: LogLine): OpenReport | undefined {
+  for (let i = open.length - 1; i >= 0; i--) {
+    const r = open[i];
+    if (r.caller === undefined || l.caller === undefined || r.caller === l.caller) return r;
+  }
+  return undefined;
+}
+
+const CONTENT = /^\s*(?:Call Trace:|Call trace:|Backtrace:|Stack:|<\/?(?:TASK|IRQ|NMI|SOFTIRQ|EOI)>|RIP:|RSP:|R[A-Z0-9]{2}:|Code:|Modules linked in:|CPU: |Hardware name:|pc :|lr :|sp :|x\d+ ?:|pstate:|Kernel Offset:|Allocated by|Freed by|Last potentially|Second to last|The buggy address|Memory state|Mem abort info|Data abort info|ESR = |FAR = |PGD |#PF:|Oops|Internal error|\? |\[<|---\[|\S+\+0x[0-9a-f]+\/0x[0-9a-f]+)/;
+function isReportContent(text: string): boolean {
+  return CONTENT.test(text) || text.includes('+0x');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function emptyReport(lines: LogLine[], headerLine: number, endLine: number, nums: number[], kind: Report['kind']): Report {
+  const headerL = lines[headerLine];
+  return {
+    kind,
+    type: 'UNKNOWN',
+    title: headerL.text.trim(),
+    altTitles: [],
+    corrupted: false,
+    header: { line: headerLine, start: headerL.textStart, end: headerL.raw.length },
+    headerText: headerL.text.trim(),
+    startLine: headerLine,
+    endLine,
+    lines: nums,
+    arch: 'unknown',
+    kernel: {},
+    registers: [],
+    stacks: [],
+    frames: [],
+    sections: [],
+  };
+}
+
+function buildReport(lines: LogLine[], r: OpenReport, banner: KernelInfo | undefined): Report {
+  const report = emptyReport(lines, r.headerLine, r.lines[r.lines.length - 1], r.lines, r.header.kind);
+  fillStructure(lines, report);
+  if (!report.kernel.release && banner) report.kernel = { ...banner };
+  report.arch = detectArch(report);
+  markExactFrames(report);
+
+  const t = titleReport(lines, r.lines, r.header, r.headerLine);
+  report.type = t.type;
+  report.title = t.title;
+  report.altTitles = t.altTitles;
+  report.guiltyFrame = t.guiltyFrame;
+  report.corrupted = t.corrupted;
+  report.corruptedReason = t.corruptedReason;
+  if (t.guiltyFrame) {
+    report.guilty =
+      report.frames.find((f) => f.span.line === t.guiltyLine && sameFunction(f.function, t.guiltyFrame!)) ??
+      report.frames.find((f) => sameFunction(f.function, t.guiltyFrame!));
+  }
+  return report;
+}
+
+function sameFunction(printed: string, title: string): boolean {
+  if (printed === title) return true;
+  const base = printed.replace(/\.(?:isra|constprop|part|cold|llvm)\b.*$/, '');
+  return base === title || base.replace(/^(?:__x64_sys_|__se_sys_|__do_sys_|__ia32_sys_|__arm64_sys_|ksys_)/, '') === title;
+}
+
+const CPU_LINE = /CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (Not tainted|Tainted: ([A-Z ]*?))\s+(\S+)(?: (#.*))?$/;
+const STACK_LABEL: [RegExp, StackKind][] = [
+  [/^\s*(Call Trace:|Call trace:|Backtrace:|stack backtrace:|Stack:|Call Trace)\s*$/, 'task'],
+  [/^\s*<TASK>\s*$/, 'task'],
+  [/^\s*<IRQ>\s*$/, 'irq'],
+  [/^\s*<SOFTIRQ>\s*$/, 'softirq'],
+  [/^\s*<NMI>\s*$/, 'nmi'],
+  [/^\s*<#[A-Z]+>\s*$/, 'exception'],
+  [/^\s*(Allocated by task \d+|Allocated by task \d+ on cpu \d+ at [\d.]+s|Allocated)(?: .*)?:\s*$/, 'allocated'],
+  [/^\s*(Freed by task \d+|Freed)(?: .*)?:\s*$/, 'freed'],
+  [/^\s*(Last potentially related work creation|Second to last potentially related work creation|Last call_rcu\(\)|Second to last call_rcu\(\)):\s*$/, 'last-aux'],
+  [/^\s*(?:->|\.\.\.) ?#\d+ \(.*\)\{.*\}.*:\s*$|^\s*-> #\d+ \(.*$/, 'lockdep'],
+  [/^\s*(?:(?:Uninit was (?:created|stored to memory) at)|(?:Local variable .* created at)|(?:Bytes \d+-\d+ of \d+ are uninitialized)|(?:Memory access of size \d+ starts at .*)):\s*$/, 'other'],
+  [/^\s*(?:read|write)(?: \(marked\))? to 0x[0-9a-f]+ of \d+ bytes by (?:task|interrupt) .*:\s*$/, 'other'],
+];
+const REG_LINE = /^\s*(?:RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R0?8|R0?9|R1[0-5]|FS|GS|CS|DS|ES|CR[0-4]|DR[0-7]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|ESP|EFLAGS|x\d{1,2}|sp|pstate|ra|gp|tp|t\d|s\d{1,2}|a\d|status|badaddr|cause|r\d{1,2}|ip|fp|psr|NIP|MSR|CTR|LR|XER|CCR|GPR\d\d|ORIG_RAX|PKRU)\s*:/;
+const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7})\s?:\s*(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
+const ESR = /\b(ESR|FAR)\s*=\s*0x([0-9a-f]+)/;
+const HEX_BYTES = /^[0-9a-f]{2}$|^<[0-9a-f]{2}>$/;
+
+function fillStructure(lines: LogLine[], report: Report): void {
+  let stack: Stack | undefined;
+  let regStart = -1;
+  const pushSection = (s: Section) => report.sections.push(s);
+  const startStack = (kind: StackKind, label: string, line: number) => {
+    stack = { kind, label, startLine: line, endLine: line, frames: [] };
+    report.stacks.push(stack);
+  };
+  const addFrame = (l: LogLine, m: FrameMatch, exact: boolean) => {
+    const frame = toFrame(l, m, exact);
+    report.frames.push(frame);
+    if (m.source === 'trace') {
+      if (!stack) startStack('task', 'Call Trace', l.line);
+      stack!.frames.push(frame);
+      stack!.endLine = l.line;
+    }
+    return frame;
+  };
+  const endRegisters = (line: number) => {
+    if (regStart >= 0) pushSection({ kind: 'registers', label: 'Registers', startLine: regStart, endLine: line - 1 });
+    regStart = -1;
+  };
+
+  for (const n of report.lines) {
+    const l = lines[n];
+    const t = l.text;
+    if (t.length > MAX_LINE) continue;
+
+    // Identity of the crashing context.
+    if (!report.kernel.release && t.includes('PID: ') && t.includes('Comm: ')) {
+      const m = CPU_LINE.exec(t);
+      if (m) {
+        report.cpu = Number(m[1]);
+        report.pid = Number(m[2]);
+        report.comm = m[3];
+        const taintIdx = t.indexOf(m[4]);
+        report.taint = {
+          letters: m[5] ? m[5].replace(/\s+/g, '') : '',
+          span: { line: n, start: l.textStart + taintIdx, end: l.textStart + taintIdx + m[4].length },
+        };
+        const relIdx = t.indexOf(m[6], taintIdx + m[4].length);
+        report.kernel = {
+          release: m[6],
+          version: m[7]?.trim(),
+          span: { line: n, start: l.textStart + relIdx, end: l.textStart + relIdx + m[6].length },
+        };
+        continue;
+      }
+    }
+    if (t.startsWith('Hardware name: ')) {
+      report.hardware = t.slice('Hardware name: '.length).trim();
+      continue;
+    }
+    if (t.startsWith('Modules linked in:')) {
+      const list = t.slice('Modules linked in:'.length).trim();
+      report.modules = {
+        names: list ? list.split(/\s+/).map((s) => s.replace(/\(.*\)$/, '')).filter((s) => s && s !== '[last' && !s.startsWith('unloaded:')) : [],
+        span: { line: n, start: l.textStart, end: l.raw.length },
+        endLine: n,
+      };
+      pushSection({ kind: 'modules', label: 'Modules linked in', startLine: n, endLine: n });
+      continue;
+    }
+    if (t.startsWith('Kernel Offset: ')) {
+      const m = /^Kernel Offset: (?:0x)?([0-9a-f]+)/.exec(t);
+      if (m) report.kernelOffset = m[1];
+      continue;
+    }
+    if (/^\s*Code: /.test(t)) {
+      endRegisters(n);
+      const code = parseCode(l);
+      if (code && !report.code) report.code = code;
+      pushSection({ kind: 'code', label: 'Code', startLine: n, endLine: n });
+      continue;
+    }
+
+    // Stack headings.
+    const label = stackLabel(t);
+    if (label) {
+      endRegisters(n);
+      if (label[1] === 'task' && stack && (stack.kind === 'irq' || stack.kind === 'nmi' || stack.kind === 'softirq' || stack.kind === 'exception') && /<TASK>/.test(t)) {
+        startStack('task', label[0], n);
+      } else if (label[1] === 'task' && stack && stack.kind === 'task' && stack.frames.length === 0) {
+        stack.label = stack.label + ' ' + label[0];
+      } else {
+        startStack(label[1], label[0], n);
+      }
+      continue;
+    }
+    if (/^\s*<\/(?:IRQ|NMI|SOFTIRQ|#[A-Z]+)>\s*$/.test(t)) {
+      if (stack) stack.endLine = n;
+      startStack('task', 'Call Trace (continued)', n);
+      continue;
+    }
+
+    // Frames: the exact PC line, then trace frames, then mentions in messages.
+    const pc = matchPcFrame(t);
+    if (pc) {
+      endRegisters(n);
+      addFrame(l, pc, pc.source !== 'lr');
+      if (pc.source === 'pc' || pc.source === 'lr') regStart = n + 1;
+      continue;
+    }
+    const tf = matchTraceFrame(t);
+    if (tf) {
+      endRegisters(n);
+      addFrame(l, tf, tf.tag === 'P');
+      continue;
+    }
+    if (REG_LINE.test(t)) {
+      if (regStart < 0) regStart = n;
+      parseRegisters(l, report.registers);
+      continue;
+    }
+    const esr = ESR.exec(t);
+    if (esr) {
+      const start = l.textStart + esr.index;
+      report.registers.push({ name: esr[1], value: esr[2], span: { line: n, start, end: start + esr[0].length } });
+    }
+    if (t.startsWith('RIP: ') || t.startsWith('EIP: ')) {
+      // User-space RIP (`RIP: 0033:0x47b7a0`) or unknown: still the start of a register block.
+      if (regStart < 0) regStart = n;
+      continue;
+    }
+    for (const m of matchMentions(t)) addFrame(l, m, true);
+  }
+  endRegisters(report.endLine + 1);
+  for (const s of report.stacks) {
+    if (s.frames.length) pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
+  }
+  report.sections.sort((a, b) => a.startLine - b.startLine);
+}
+
+function stackLabel(t: string): [string, StackKind] | undefined {
+  const c = t.charCodeAt(t.search(/\S/));
+  // Prefilter: headings start with C, B, S, s, <, A, F, L, U, M, r, w, -, ., or a digit-free word.
+  if (Number.isNaN(c)) return undefined;
+  for (const [re, kind] of STACK_LABEL) {
+    const m = re.exec(t);
+    if (m) return [t.trim().replace(/:$/, ''), kind];
+  }
+  return undefined;
+}
+
+function toFrame(l: LogLine, m: FrameMatch, exact: boolean): Frame {
+  const off = l.textStart;
+  return {
+    span: { line: l.line, start: off + m.start, end: off + m.end },
+    nameSpan: { line: l.line, start: off + m.nameStart, end: off + m.nameEnd },
+    function: m.function,
+    offset: m.offset,
+    size: m.size,
+    module: m.module,
+    buildId: m.buildId,
+    unreliable: m.unreliable,
+    exact,
+    source: m.source,
+    address: m.address,
+    tag: m.tag,
+    file: m.file,
+    fileLine: m.fileLine,
+    inline: m.inline,
+  };
+}
+
+function parseRegisters(l: LogLine, out: Register[]): void {
+  REG_PAIR.lastIndex = 0;
+  for (let m = REG_PAIR.exec(l.text); m; m = REG_PAIR.exec(l.text)) {
+    const start = l.textStart + m.index;
+    out.push({ name: m[1], value: m[2], span: { line: l.line, start, end: start + m[0].length } });
+  }
+}
+
+function parseCode(l: LogLine): CodeDump | undefined {
+  const t = l.text;
+  const i = t.indexOf('Code: ');
+  const body = t.slice(i + 6).trim();
+  const tokens = body.split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return undefined;
+  const span: Span = { line: l.line, start: l.textStart + i, end: l.raw.length };
+  if (tokens.every((x) => HEX_BYTES.test(x))) {
+    const trapIndex = tokens.findIndex((x) => x.startsWith('<'));
+    return { span, bytes: tokens.map((x) => x.replace(/[<>]/g, '')), trapIndex, unit: 'byte' };
+  }
+  if (tokens.every((x) => /^\(?[0-9a-f]{8}\)?$/.test(x))) {
+    const trapIndex = tokens.findIndex((x) => x.startsWith('('));
+    return { span, bytes: tokens.map((x) => x.replace(/[()]/g, '')), trapIndex, unit: 'word' };
+  }
+  if (tokens.every((x) => /^\(?[0-9a-f]{4}\)?$/.test(x))) {
+    const trapIndex = tokens.findIndex((x) => x.startsWith('('));
+    return { span, bytes: tokens.map((x) => x.replace(/[()]/g, '')), trapIndex, unit: 'half' };
+  }
+  return undefined;
+}
+
+function detectArch(r: Report): Arch {
+  const names = new Set(r.registers.map((x) => x.name));
+  if (r.frames.some((f) => f.source === 'rip') || names.has('RAX') || names.has('RSP')) return 'x86_64';
+  if (names.has('EAX') || names.has('ESP')) return 'i386';
+  if (r.frames.some((f) => f.source === 'pc' || f.source === 'lr') && (names.has('x29') || names.has('x0') || names.has('pstate') || names.has('sp')))
+    return r.frames.some((f) => f.source === 'pc') && names.has('epc') ? 'riscv' : 'arm64';
+  if (names.has('epc') || names.has('ra') && names.has('gp')) return 'riscv';
+  if (names.has('NIP') || names.has('MSR')) return 'powerpc';
+  const rel = r.kernel.release ?? '';
+  if (/arm64|aarch64/.test(rel)) return 'arm64';
+  if (/amd64|x86_64/.test(rel)) return 'x86_64';
+  if (r.stacks.some((s) => s.frames.some((f) => /^el[01]h?_?\d*t?_64_/.test(f.function) || f.function.startsWith('__arm64_sys_'))))
+    return 'arm64';
+  if (r.stacks.some((s) => s.frames.some((f) => f.function.startsWith('__x64_sys_') || f.function === 'entry_SYSCALL_64_after_hwframe')))
+    return 'x86_64';
+  return 'unknown';
+}
+
+/**
+ * arm64 kernels before 6.12 print no `(P)` marker, yet the first call-trace frame after a register
+ * dump repeats the `pc :` location, and so does the frame right after an `el1h_64_*` exception entry:
+ * those are exact PCs, not return addresses.
+ */
+function markExactFrames(r: Report): void {
+  if (r.arch !== 'arm64' && r.arch !== 'riscv') return;
+  const pc = r.frames.find((f) => f.source === 'pc');
+  for (const s of r.stacks) {
+    const first = s.frames[0];
+    if (first && pc && first.function === pc.function && first.offset === pc.offset && first.module === pc.module) first.exact = true;
+    for (let i = 1; i < s.frames.length; i++) {
+      const prev = s.frames[i - 1].function;
+      if (/^el1h?_64_(sync|irq|fiq|error)$|^el1_(sync|irq|abort)|^__bad_stack$/.test(prev)) s.frames[i].exact = true;
+    }
+  }
+}
