@@ -1,0 +1,230 @@
+// The symbol table of one ELF object seen the way kallsyms sees it: text symbols (FUNC and NOTYPE
+// labels) whose size is the distance to the next symbol of the same section, so that a printed
+// `func+0x6d/0x100` can be matched even among same-named static functions.
+import { ElfFile, ElfSection, Reader, cString, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS, SHF_EXECINSTR, SHF_ALLOC, ET_REL, SHT_SYMTAB_SHNDX } from './elf';
+
+export const STT_NOTYPE = 0;
+export const STT_OBJECT = 1;
+export const STT_FUNC = 2;
+export const STT_SECTION = 3;
+export const STT_FILE = 4;
+export const STT_GNU_IFUNC = 10;
+const SHN_UNDEF = 0;
+const SHN_LORESERVE = 0xff00;
+const SHN_XINDEX = 0xffff;
+
+export interface ElfSymbol {
+  name: string;
+  /** Address in the object's address space (ET_REL: synthetic section base + value). */
+  address: bigint;
+  /** st_size from the symbol table. */
+  elfSize: bigint;
+  /** Distance to the next text symbol of the same section (what the kernel prints after `/`). */
+  kallsymsSize: bigint;
+  section: string;
+  sectionIndex: number;
+  /** st_value: for ET_REL the offset inside `section`. */
+  value: bigint;
+  type: number;
+  global: boolean;
+}
+
+/** Raw entry of the symbol table (every type); index into it = symbol index for relocations. */
+export interface RawSymbol {
+  name: string;
+  value: bigint;
+  size: bigint;
+  type: number;
+  bind: number;
+  shndx: number;
+}
+
+/** Strip what clang LTO appends to promoted statics and kallsyms removes when printing. */
+export function kallsymsName(elfName: string): string {
+  return elfName.replace(/\.llvm\.\d+$/, '');
+}
+
+/** Name without compiler clone suffixes: `foo.isra.0` -> `foo`, `foo.cold` -> `foo`. */
+export function baseFunctionName(name: string): string {
+  return kallsymsName(name)
+    .replace(/^__(pfx|cfi)_/, '')
+    .replace(/(\.(cold|isra|constprop|part|lto_priv|clone|localalias)(\.\d+)?)+$/, '');
+}
+
+function isTextCandidate(name: string): boolean {
+  // ARM/AArch64/RISC-V mapping symbols ($x, $d, $a, $t, $x.123) and assembler locals are not kallsyms entries.
+  return name.length > 0 && name[0] !== '$' && !name.startsWith('.L') && !name.startsWith('L0\x01');
+}
+
+export function readRawSymbols(elf: ElfFile): { symbols: RawSymbol[]; table?: ElfSection } {
+  const table = elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
+  if (!table || table.type === SHT_NOBITS) return { symbols: [] };
+  const strSec = elf.sections[table.link];
+  const strings = strSec ? elf.readAll(strSec) : new Uint8Array(0);
+  const data = elf.readAll(table);
+  const r = new Reader(data, elf.littleEndian);
+  const ent = elf.is64 ? 24 : 16;
+  const count = Math.floor(data.length / ent);
+  const shndxSec = elf.sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === table.index);
+  const xindex = shndxSec ? new Reader(elf.readAll(shndxSec), elf.littleEndian) : undefined;
+  const out: RawSymbol[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = i * ent;
+    const nameOff = r.u32(o);
+    let info: number, shndx: number, value: bigint, size: bigint;
+    if (elf.is64) {
+      info = r.u8(o + 4); shndx = r.u16(o + 6); value = r.u64(o + 8); size = r.u64(o + 16);
+    } else {
+      value = BigInt(r.u32(o + 4)); size = BigInt(r.u32(o + 8)); info = r.u8(o + 12); shndx = r.u16(o + 14);
+    }
+    if (shndx === SHN_XINDEX && xindex) shndx = xindex.u32(i * 4);
+    out[i] = { name: nameOff ? cString(strings, nameOff) : '', value, size, type: info & 0xf, bind: info >> 4, shndx };
+  }
+  return { symbols: out, table };
+}
+
+export interface SymbolChoice {
+  symbol?: ElfSymbol;
+  /** All same-named text symbols. */
+  candidates: ElfSymbol[];
+  warnings: string[];
+}
+
+export class SymbolTable {
+  /** Text symbols sorted by address. */
+  readonly text: ElfSymbol[] = [];
+  private readonly byNameMap = new Map<string, ElfSymbol[]>();
+  private strippedNames?: Map<string, ElfSymbol[]>;
+  private readonly objects = new Map<string, RawSymbol>();
+
+  /**
+   * @param sectionBase address of a section's first byte: sh_addr for linked files, the synthetic
+   *   layout base for ET_REL objects.
+   */
+  constructor(readonly elf: ElfFile, readonly raw: RawSymbol[], readonly sectionBase: (index: number) => bigint) {
+    const bySection = new Map<number, ElfSymbol[]>();
+    for (const s of raw) {
+      if (s.shndx === SHN_UNDEF || s.shndx >= SHN_LORESERVE) continue;
+      const sec = elf.sections[s.shndx];
+      if (!sec) continue;
+      if (s.type === STT_OBJECT && s.name) this.objects.set(s.name, s);
+      if (s.type !== STT_FUNC && s.type !== STT_NOTYPE && s.type !== STT_GNU_IFUNC) continue;
+      if (!(sec.flags & SHF_EXECINSTR) || !isTextCandidate(s.name)) continue;
+      const value = elf.type === ET_REL ? s.value : s.value - sec.addr;
+      const sym: ElfSymbol = {
+        name: s.name, address: sectionBase(s.shndx) + value, elfSize: s.size, kallsymsSize: 0n,
+        section: sec.name, sectionIndex: s.shndx, value: s.value, type: s.type, global: s.bind !== 0,
+      };
+      let list = bySection.get(s.shndx);
+      if (!list) bySection.set(s.shndx, (list = []));
+      list.push(sym);
+    }
+    for (const [index, list] of bySection) {
+      list.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+      const sec = elf.sections[index];
+      const end = sectionBase(index) + BigInt(sec.size);
+      let next = end;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (i < list.length - 1 && list[i + 1].address > list[i].address) next = list[i + 1].address;
+        list[i].kallsymsSize = next > list[i].address ? next - list[i].address : list[i].elfSize;
+      }
+      for (const s of list) this.text.push(s);
+    }
+    this.text.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    for (const s of this.text) {
+      const l = this.byNameMap.get(s.name);
+      if (l) l.push(s);
+      else this.byNameMap.set(s.name, [s]);
+    }
+  }
+
+  static fromElf(elf: ElfFile, sectionBase?: (index: number) => bigint): SymbolTable {
+    const { symbols } = readRawSymbols(elf);
+    return new SymbolTable(elf, symbols, sectionBase ?? ((i) => elf.sections[i].addr));
+  }
+
+  get size(): number { return this.text.length; }
+
+  /** Text symbols named exactly `name`, or (clang LTO) whose kallsyms name is `name`. */
+  byName(name: string): ElfSymbol[] {
+    const exact = this.byNameMap.get(name);
+    if (exact) return exact;
+    if (!this.strippedNames) {
+      this.strippedNames = new Map();
+      for (const s of this.text) {
+        const k = kallsymsName(s.name);
+        if (k === s.name) continue;
+        const l = this.strippedNames.get(k);
+        if (l) l.push(s);
+        else this.strippedNames.set(k, [s]);
+      }
+    }
+    return this.strippedNames.get(name) ?? this.strippedNames.get(kallsymsName(name)) ?? [];
+  }
+
+  /** A data object symbol (e.g. `linux_banner`). */
+  object(name: string): RawSymbol | undefined { return this.objects.get(name); }
+
+  /** The text symbol whose kallsyms extent contains `address` (a named function preferred over a label alias). */
+  at(address: bigint): ElfSymbol | undefined {
+    const t = this.text;
+    let lo = 0, hi = t.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid].address <= address) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (found < 0) return undefined;
+    let best = t[found];
+    for (let i = found - 1; i >= 0 && t[i].address === best.address; i--) if (rank(t[i]) > rank(best)) best = t[i];
+    return address < best.address + (best.kallsymsSize || 1n) ? best : undefined;
+  }
+
+  /**
+   * Pick among same-named symbols the one the kernel printed: by kallsyms size first (the printed
+   * `/0xSIZE`), then by ELF size, then the one the offset fits in.
+   */
+  choose(name: string, printedSize?: number, offset?: number): SymbolChoice {
+    const candidates = this.byName(name);
+    const warnings: string[] = [];
+    if (candidates.length === 0) return { candidates, warnings: [`symbol ${name} not found`] };
+    if (candidates.length === 1) {
+      const s = candidates[0];
+      if (printedSize !== undefined && BigInt(printedSize) !== s.kallsymsSize && !sizeToleratedAtSectionEnd(this, s, printedSize))
+        warnings.push(sizeMismatch(s, printedSize));
+      return { symbol: s, candidates, warnings };
+    }
+    if (printedSize !== undefined) {
+      const size = BigInt(printedSize);
+      const bySize = candidates.filter((s) => s.kallsymsSize === size);
+      const pool = bySize.length ? bySize : candidates.filter((s) => s.elfSize === size);
+      if (pool.length >= 1) {
+        if (pool.length > 1) warnings.push(`${pool.length} symbols named ${name} have size 0x${size.toString(16)}; using the first`);
+        return { symbol: pool[0], candidates, warnings };
+      }
+      warnings.push(`none of the ${candidates.length} symbols named ${name} has size 0x${size.toString(16)} (wrong debug file?)`);
+    } else warnings.push(`${candidates.length} symbols named ${name}; no printed size to choose, using the first`);
+    const fits = offset !== undefined ? candidates.find((s) => BigInt(offset) < s.kallsymsSize) : undefined;
+    return { symbol: fits ?? candidates[0], candidates, warnings };
+  }
+}
+
+function rank(s: ElfSymbol): number {
+  const pfx = /^__(pfx|cfi)_/.test(s.name) ? 0 : 4;
+  return pfx + (s.type === STT_FUNC ? 2 : 0) + (s.global ? 1 : 0);
+}
+
+/**
+ * The last symbol of a module section is followed, once loaded, by whatever the module loader put
+ * next (arm64 prints `evalcrash_init+0x68/0x1000` for an 0x80-byte function): a printed size at
+ * least as large is not evidence of a wrong file there.
+ */
+function sizeToleratedAtSectionEnd(table: SymbolTable, s: ElfSymbol, printed: number): boolean {
+  if (table.elf.type !== ET_REL) return false;
+  const sec = table.elf.sections[s.sectionIndex];
+  const end = table.sectionBase(s.sectionIndex) + BigInt(sec.size);
+  return s.address + s.kallsymsSize === end && BigInt(printed) >= s.kallsymsSize && (sec.flags & SHF_ALLOC) !== 0;
+}
+
+function sizeMismatch(s: ElfSymbol, printed: number): string {
+  return `${s.name}: printed size 0x${printed.toString(16)} differs from 0x${s.kallsymsSize.toString(16)} in the debug file (wrong debug file?)`;
+}

@@ -1,0 +1,101 @@
+// Finding a module's debug file: `<name>.ko`, `.ko.debug`, `.ko.xz`, `.ko.zst`, `.ko.gz` under the
+// configured directories (recursively), `-` and `_` being the same to the kernel; and reading the
+// compressed ones into memory.
+import { readdirSync, readFileSync, lstatSync, statSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+
+/** Preferred first: separate debug files, then plain objects, then compressed ones. */
+const SUFFIXES = ['.ko.debug', '.ko', '.ko.zst', '.ko.xz', '.ko.gz'] as const;
+const MAX_ENTRIES = 300_000;
+
+/** The kernel treats `-` and `_` in module names alike (`snd-hda-intel` is `snd_hda_intel`). */
+export function normalizeModuleName(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** `nfs.ko.xz` -> `nfs`; undefined for files that are not module files. */
+export function moduleNameOfFile(file: string): string | undefined {
+  const b = basename(file);
+  for (const s of SUFFIXES) if (b.endsWith(s) && b.length > s.length) return normalizeModuleName(b.slice(0, -s.length));
+  return undefined;
+}
+
+function suffixRank(file: string): number {
+  const b = basename(file);
+  const i = SUFFIXES.findIndex((s) => b.endsWith(s));
+  return i < 0 ? SUFFIXES.length : i;
+}
+
+/** Module files of one directory tree, indexed by normalized module name; scanned once, lazily. */
+export class ModuleDirectory {
+  private index?: Map<string, string[]>;
+  constructor(readonly root: string) {}
+
+  files(): Map<string, string[]> {
+    if (!this.index) {
+      this.index = new Map();
+      const stack = [this.root];
+      let seen = 0;
+      while (stack.length && seen < MAX_ENTRIES) {
+        const dir = stack.pop()!;
+        let entries: string[];
+        try {
+          entries = readdirSync(dir);
+        } catch {
+          continue;
+        }
+        for (const e of entries) {
+          if (++seen > MAX_ENTRIES) break;
+          const p = join(dir, e);
+          const name = moduleNameOfFile(e);
+          let st;
+          try {
+            st = lstatSync(p);
+          } catch {
+            continue;
+          }
+          // Symlinked directories (`build`, `source`) lead into whole kernel trees: not followed.
+          if (st.isDirectory()) stack.push(p);
+          else if (name && (st.isFile() || (st.isSymbolicLink() && isFile(p)))) {
+            const l = this.index.get(name);
+            if (l) l.push(p);
+            else this.index.set(name, [p]);
+          }
+        }
+      }
+      for (const l of this.index.values()) l.sort((a, b) => suffixRank(a) - suffixRank(b) || a.localeCompare(b));
+    }
+    return this.index;
+  }
+
+  find(module: string): string[] {
+    return this.files().get(normalizeModuleName(module)) ?? [];
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function isCompressedModule(path: string): boolean {
+  return /\.ko\.(xz|zst|gz)$/.test(path);
+}
+
+/** Contents of a compressed module file, decompressed. */
+export async function readCompressedModule(path: string): Promise<Uint8Array> {
+  const data = readFileSync(path);
+  if (path.endsWith('.gz')) return new Uint8Array(gunzipSync(data));
+  if (path.endsWith('.zst')) return zstdDecompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (path.endsWith('.xz')) {
+    const { XzReadableStream } = await import('xz-decompress');
+    const stream = new XzReadableStream(new Blob([data]).stream() as never);
+    return new Uint8Array(await new Response(stream as never).arrayBuffer());
+  }
+  return new Uint8Array(data);
+}
