@@ -1,0 +1,58 @@
+// The thin VS Code side: start the language client, pass workspace trust, show the status.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'oops' }],
+    synchronize: { configurationSection: 'oopsLens' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // If the server dies, restart it (the default policy gives up after 5 crashes in 3 minutes).
+  };
+  client = new LanguageClient('oopsLens', 'Oops Lens', serverOptions, clientOptions);
+
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Oops Lens';
+  status.text = '$(bug) Oops Lens';
+  status.tooltip = 'Oops Lens: no vmlinux in use';
+  context.subscriptions.push(status);
+  const showStatus = () => {
+    if (vscode.window.activeTextEditor?.document.languageId === 'oops') status.show();
+    else status.hide();
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+  showStatus();
+
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('oopsLens/trust', { trusted: true })),
+  );
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      // 1 = Stopped, 2 = Running (vscode-languageclient State)
+      if (e.newState === 1) {
+        status.text = '$(error) Oops Lens stopped';
+        status.tooltip = 'The Oops Lens language server stopped; it restarts automatically. See Output › Oops Lens.';
+      }
+    }),
+  );
+
+  await client.start();
+  client.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
+    status.text = p.text;
+    status.tooltip = p.tooltip;
+  });
+  // Readiness signal for the end-to-end tests (forwarded to the workbench console).
+  console.log('[oops-lens] language client started');
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,27 @@
+// Diagnostics: the primary report's guilty frame, dimmed `?` frames, corrupted reports.
+import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
+import type { DocumentState } from './context';
+import { toRange } from './positions';
+
+export const SOURCE = 'oops-lens';
+
+export function computeDiagnostics(doc: DocumentState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  doc.model.reports.forEach((r, i) => {
+    if (r.guilty) {
+      const d = Diagnostic.create(toRange(r.guilty.span), r.title, i === 0 ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint, 'guilty-frame', SOURCE);
+      out.push(d);
+    }
+    if (r.corrupted) {
+      const reason = r.corruptedReason ? `: ${r.corruptedReason}` : '';
+      out.push(Diagnostic.create(toRange(r.header), `Report is corrupted or truncated${reason}; its title and guilty frame may be wrong.`, DiagnosticSeverity.Warning, 'corrupted-report', SOURCE));
+    }
+  });
+  for (const f of doc.model.frames) {
+    if (!f.unreliable) continue;
+    const d = Diagnostic.create(toRange(f.span), 'Unreliable frame (`?`): a stale return address found on the stack, probably not part of the call chain.', DiagnosticSeverity.Hint, 'unreliable-frame', SOURCE);
+    d.tags = [DiagnosticTag.Unnecessary];
+    out.push(d);
+  }
+  return out;
+}

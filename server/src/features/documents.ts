@@ -1,0 +1,26 @@
+// Parse once per document version; every feature reads the same model.
+import { parseCrashLog } from '../model/parser';
+import { splitLines } from '../model/lines';
+import type { DocumentState } from './context';
+
+export class DocumentCache {
+  private readonly cache = new Map<string, DocumentState>();
+
+  get(uri: string, version: number, text: () => string): DocumentState {
+    const hit = this.cache.get(uri);
+    if (hit && hit.version === version) return hit;
+    const t = text();
+    const state: DocumentState = { uri, version, text: t, lines: splitLines(t), model: parseCrashLog(t) };
+    this.cache.set(uri, state);
+    return state;
+  }
+
+  delete(uri: string): void {
+    this.cache.delete(uri);
+  }
+}
+
+/** Build a DocumentState directly (CLI, tests). */
+export function documentState(uri: string, text: string, version = 1): DocumentState {
+  return new DocumentCache().get(uri, version, () => text);
+}

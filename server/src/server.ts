@@ -1,0 +1,137 @@
+// LSP wiring only: documents in, feature results out. Every handler is guarded so a bug in
+// one feature fails that request alone and is logged; the server keeps running.
+import {
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocumentSyncKind,
+  DidChangeConfigurationNotification,
+} from 'vscode-languageserver/node';
+import { TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DocumentCache } from './features/documents';
+import type { ClientSink, DocumentState, FeatureContext } from './features/context';
+import { defaultSettings, resolveSettings, type Settings } from './settings';
+import { provideDocumentSymbols } from './features/document-symbols';
+import { provideFoldingRanges } from './features/folding';
+import { computeDiagnostics } from './features/diagnostics';
+import { provideHover } from './features/hover';
+import { legend, provideSemanticTokens } from './features/semantic-tokens';
+
+/** Custom notifications/requests between client and server. */
+export const Protocol = {
+  trust: 'oopsLens/trust',
+  status: 'oopsLens/status',
+};
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const cache = new DocumentCache();
+  let settings: Settings = defaultSettings;
+  let trusted = false;
+  let canPullConfig = false;
+  let progressTokens = 0;
+
+  const client: ClientSink = {
+    log: (m) => connection.console.log(m),
+    notify: (kind, m) => {
+      if (kind === 'error') void connection.window.showErrorMessage(m);
+      else if (kind === 'warning') void connection.window.showWarningMessage(m);
+      else void connection.window.showInformationMessage(m);
+    },
+    status: (text, tooltip) => void connection.sendNotification(Protocol.status, { text, tooltip }),
+    progress: (title) => {
+      const token = `oops-lens-${++progressTokens}`;
+      let reporter: { report(m: string, p?: number): void; done(): void } | undefined;
+      void connection.window.createWorkDoneProgress().then((p) => {
+        p.begin(title);
+        reporter = { report: (m, pct) => p.report(pct ?? 0, m), done: () => p.done() };
+      }, () => undefined);
+      void token;
+      return { report: (m, p) => reporter?.report(m, p), done: () => reporter?.done() };
+    },
+  };
+  const ctx: FeatureContext = { settings: () => settings, trusted: () => trusted, client };
+
+  const stateOf = (uri: string): DocumentState | undefined => {
+    const doc = documents.get(uri);
+    return doc ? cache.get(uri, doc.version, () => doc.getText()) : undefined;
+  };
+
+  /** Run a feature; on a bug, log it and answer this request with `fallback`. */
+  function guard<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: DocumentState, params: P) => R | Promise<R>) {
+    return async (params: P): Promise<R> => {
+      try {
+        const doc = stateOf(params.textDocument.uri);
+        return doc ? await fn(doc, params) : fallback;
+      } catch (e) {
+        connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const opts = (params.initializationOptions ?? {}) as { trusted?: boolean; settings?: unknown };
+    // Standalone editors (Neovim, Helix...) have no workspace trust: they trust what the user opened.
+    trusted = opts.trusted ?? true;
+    if (opts.settings) settings = resolveSettings(opts.settings);
+    canPullConfig = !!params.capabilities.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        hoverProvider: true,
+        semanticTokensProvider: { legend, full: true },
+      },
+      serverInfo: { name: 'oops-lens' },
+    };
+  });
+
+  async function pullSettings(): Promise<void> {
+    if (!canPullConfig) return;
+    try {
+      const [raw] = await connection.workspace.getConfiguration([{ section: 'oopsLens' }]);
+      settings = resolveSettings(raw);
+    } catch (e) {
+      connection.console.warn(`could not read settings: ${e}`);
+    }
+  }
+
+  connection.onInitialized(() => {
+    if (canPullConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    void pullSettings();
+  });
+  connection.onDidChangeConfiguration(async (change) => {
+    if (canPullConfig) await pullSettings();
+    else settings = resolveSettings((change.settings as { oopsLens?: unknown })?.oopsLens);
+    for (const d of documents.all()) publishDiagnostics(d.uri);
+  });
+  connection.onNotification(Protocol.trust, (p: { trusted: boolean }) => {
+    trusted = !!p?.trusted;
+  });
+
+  function publishDiagnostics(uri: string): void {
+    try {
+      const doc = stateOf(uri);
+      if (doc) void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: computeDiagnostics(doc) });
+    } catch (e) {
+      connection.console.error(`diagnostics failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  documents.onDidChangeContent((e) => publishDiagnostics(e.document.uri));
+  documents.onDidClose((e) => {
+    cache.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onDocumentSymbol(guard('documentSymbol', [], (doc) => provideDocumentSymbols(doc)));
+  connection.onFoldingRanges(guard('foldingRange', [], (doc) => provideFoldingRanges(doc)));
+  connection.onHover(guard('hover', null, (doc, p) => provideHover(doc, p.position.line, p.position.character, ctx)));
+  connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (doc) => provideSemanticTokens(doc)));
+
+  documents.listen(connection);
+  connection.listen();
+}
