@@ -1,0 +1,71 @@
+// A long-lived tool process answering one request per written line; requests are queued so
+// that answers are matched to questions in order. Spawned with an argument array, never a shell.
+import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
+
+interface Pending {
+  request: string;
+  isLast: (line: string, lines: string[]) => boolean;
+  resolve: (lines: string[]) => void;
+  reject: (e: Error) => void;
+}
+
+export class LineProcess {
+  private child?: ChildProcessWithoutNullStreams;
+  private readonly queue: Pending[] = [];
+  private buffer = '';
+  private lines: string[] = [];
+  private failed?: Error;
+
+  constructor(private readonly command: string, private readonly args: string[]) {}
+
+  /** Write `request` (newline added) and collect output lines until `isLast` says the answer is complete. */
+  ask(request: string, isLast: (line: string, lines: string[]) => boolean): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failed) return reject(this.failed);
+      const child = this.start();
+      this.queue.push({ request, isLast, resolve, reject });
+      child.stdin.write(request + '\n');
+    });
+  }
+
+  dispose(): void {
+    this.child?.kill();
+    this.child = undefined;
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const child = spawn(this.command, this.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => this.onData(chunk));
+    child.stderr.on('data', () => undefined);
+    const fail = (e: Error) => {
+      this.failed = e;
+      this.child = undefined;
+      for (const p of this.queue.splice(0)) p.reject(e);
+    };
+    child.on('error', (e) => fail(new Error(`${this.command}: ${e.message}`)));
+    child.on('exit', (code) => fail(new Error(`${this.command} exited (${code})`)));
+    child.stdin.on('error', () => undefined);
+    this.child = child;
+    return child;
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      const p = this.queue[0];
+      if (!p) continue;
+      this.lines.push(line);
+      if (p.isLast(line, this.lines)) {
+        this.queue.shift();
+        const lines = this.lines;
+        this.lines = [];
+        p.resolve(lines);
+      }
+    }
+  }
+}

@@ -1,0 +1,387 @@
+// The symbolizer service: chooses debug files from settings or by kernel release, keeps them open,
+// and resolves model frames to symbol + inline chain. Never throws: every problem becomes an
+// `error` or `warnings` entry of the resolution.
+import { statSync } from 'node:fs';
+import type { CrashLog, Frame, Report } from '../model/types';
+import type { Settings } from '../settings';
+import type { SourceLocation } from './bytes';
+import { DebugObject } from './debug-object';
+import { discoverVmlinux, existingDirs, moduleDirCandidates, vmlinuxCandidates } from './discovery';
+import { EM_AARCH64, EM_ARM, EM_X86_64, EM_386, machineName } from './elf';
+import { parseBanner } from './elf-info';
+import type { ElfSymbol } from './elf-symbols';
+import { ModuleDirectory, isCompressedModule, normalizeModuleName, readCompressedModule } from './module-files';
+import { contextOf, FrameResolution, hex, parseHex, ResolveContext, ResolvedFrame } from './resolution';
+import type { SourceBackend } from './backends/backend';
+import { createBackend } from './backends/create';
+
+export interface SymbolServiceOptions {
+  /** Workspace trust: when false, paths from settings are ignored (only standard places are used). */
+  trusted?: () => boolean;
+  /** Filesystem root for discovery (tests point it at a fake tree). */
+  root?: string;
+  log?: (message: string) => void;
+}
+
+export interface SymbolStatus {
+  state: 'none' | 'ok' | 'mismatch' | 'error';
+  vmlinux?: string;
+  text: string;
+  tooltip?: string;
+}
+
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}
+
+interface Opened {
+  object?: DebugObject;
+  error?: string;
+  mtimeMs: number;
+  size: number;
+}
+
+const machineArch: Record<number, string> = { [EM_X86_64]: 'x86_64', [EM_386]: 'i386', [EM_AARCH64]: 'arm64', [EM_ARM]: 'arm' };
+
+export class SymbolService {
+  private readonly objects = new Map<string, Opened>();
+  private readonly moduleObjects = new Map<string, Promise<{ object?: DebugObject; error?: string }>>();
+  private readonly dirs = new Map<string, ModuleDirectory>();
+  private readonly verified = new Map<string, string[]>();
+  private backend?: SourceBackend;
+  private backendKind?: string;
+  private lastStatus: SymbolStatus = { state: 'none', text: 'vmlinux: none' };
+
+  constructor(private readonly settings: () => Settings, private readonly options: SymbolServiceOptions = {}) {}
+
+  get status(): SymbolStatus { return this.lastStatus; }
+
+  /** Resolve every frame of a report (in order); stops early when cancelled. */
+  async resolveReport(report: Report, log?: CrashLog, token?: Cancellation): Promise<ResolvedFrame[]> {
+    const ctx = contextOf(report, log);
+    const out: ResolvedFrame[] = [];
+    for (const frame of report.frames) {
+      if (token?.isCancellationRequested) break;
+      out.push({ frame, resolution: await this.resolveFrame(frame, ctx) });
+    }
+    return out;
+  }
+
+  async resolveFrame(frame: Frame, context: ResolveContext | Report = {}): Promise<FrameResolution> {
+    const ctx: ResolveContext = 'frames' in context ? contextOf(context) : context;
+    const returnAddress = !frame.exact;
+    try {
+      return await this.resolve(frame, ctx, returnAddress);
+    } catch (e) {
+      return { returnAddress, inlines: [], warnings: [], error: (e as Error).message };
+    }
+  }
+
+  /** The vmlinux that would be used for a kernel release (settings first, then standard places). */
+  vmlinuxPath(release?: string): string | undefined {
+    const configured = this.trusted() ? this.settings().vmlinux.trim() : '';
+    if (configured) return configured;
+    return release ? discoverVmlinux(release, this.options.root) : undefined;
+  }
+
+  /** Open (or reuse) the vmlinux for a release, checking it against the report's banner. */
+  vmlinux(ctx: ResolveContext): { object?: DebugObject; error?: string; warnings: string[] } {
+    const path = this.vmlinuxPath(ctx.release);
+    if (!path) {
+      const error = ctx.release
+        ? `no vmlinux configured (oopsLens.vmlinux) and none found for ${ctx.release} in ${vmlinuxCandidates(ctx.release, this.options.root).join(', ')}`
+        : 'no vmlinux configured (oopsLens.vmlinux) and the report does not say its kernel release';
+      this.setStatus({ state: 'none', text: 'vmlinux: none', tooltip: error });
+      return { error, warnings: [] };
+    }
+    const opened = this.open(path);
+    if (!opened.object) {
+      this.setStatus({ state: 'error', vmlinux: path, text: 'vmlinux: error', tooltip: opened.error });
+      return { error: opened.error, warnings: [] };
+    }
+    const warnings = this.verifyVmlinux(opened.object, ctx);
+    this.setStatus(
+      warnings.length
+        ? { state: 'mismatch', vmlinux: path, text: 'vmlinux: mismatch', tooltip: `${path}\n${warnings.join('\n')}` }
+        : { state: 'ok', vmlinux: path, text: `vmlinux: ${shortName(path)}`, tooltip: `${path}${opened.object.banner ? '\n' + opened.object.banner : ''}` },
+    );
+    return { object: opened.object, warnings };
+  }
+
+  /** Find and open the debug file of a module; prefers files with DWARF. */
+  module(name: string, ctx: ResolveContext): Promise<{ object?: DebugObject; error?: string }> {
+    const key = `${normalizeModuleName(name)}\0${ctx.release ?? ''}\0${this.moduleDirs(ctx.release).join('\0')}`;
+    let p = this.moduleObjects.get(key);
+    if (!p) {
+      p = this.findModule(name, ctx);
+      this.moduleObjects.set(key, p);
+    }
+    return p;
+  }
+
+  /** Drop cached files (settings changed, files replaced). */
+  reset(): void {
+    for (const o of this.objects.values()) o.object?.close();
+    this.objects.clear();
+    this.moduleObjects.clear();
+    this.dirs.clear();
+    this.verified.clear();
+    this.backend?.dispose();
+    this.backend = undefined;
+    this.backendKind = undefined;
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+
+  private trusted(): boolean {
+    return this.options.trusted ? this.options.trusted() : true;
+  }
+
+  private setStatus(s: SymbolStatus): void {
+    this.lastStatus = s;
+  }
+
+  private async resolve(frame: Frame, ctx: ResolveContext, returnAddress: boolean): Promise<FrameResolution> {
+    const warnings: string[] = [];
+    let object: DebugObject | undefined;
+    if (frame.module) {
+      const m = await this.module(frame.module, ctx);
+      if (!m.object) return { module: frame.module, returnAddress, inlines: [], warnings, error: m.error };
+      object = m.object;
+      warnings.push(...this.verifyModule(object, frame.module, ctx));
+    } else {
+      const v = this.vmlinux(ctx);
+      if (!v.object) return { returnAddress, inlines: [], warnings, error: v.error };
+      object = v.object;
+      warnings.push(...v.warnings);
+    }
+    if (frame.buildId && object.buildId && frame.buildId.toLowerCase() !== object.buildId)
+      warnings.push(`build ID ${frame.buildId} printed, ${object.path} has ${object.buildId}: wrong debug file`);
+
+    let sym: ElfSymbol | undefined;
+    let duplicates = 0;
+    let address: bigint | undefined;
+    const fn = frame.function && !/^0x[0-9a-f]+$/i.test(frame.function) ? frame.function : '';
+    if (fn) {
+      const choice = object.symbols.choose(fn, frame.size, frame.offset);
+      warnings.push(...choice.warnings.filter((w) => !w.startsWith('symbol ')));
+      duplicates = choice.candidates.length;
+      sym = choice.symbol;
+      if (sym) address = sym.address + BigInt(frame.offset ?? 0);
+    }
+    if (address === undefined && frame.address && !object.relocatable) {
+      const raw = parseHex(frame.address);
+      if (raw !== undefined) {
+        address = raw - (ctx.kernelOffset ?? 0n);
+        sym = object.symbols.at(address);
+        duplicates = sym ? object.symbols.byName(sym.name).length : 0;
+        if (sym && fn && sym.name !== fn) warnings.push(`address ${frame.address} is in ${sym.name}, the report says ${fn}`);
+      }
+    }
+    if (address === undefined) {
+      const error = fn
+        ? `${fn} not found in ${object.path}${object.symbols.size === 0 ? ' (no symbol table: stripped?)' : ''}`
+        : 'frame has neither a known symbol nor an address';
+      return { object: object.path, module: frame.module, returnAddress, inlines: [], warnings, error };
+    }
+    const back = returnAddress && (frame.offset === undefined || frame.offset > 0) ? returnDelta(object) : 0n;
+    const lookupAddress = address - back;
+    const looked = await this.lookupSource(object, lookupAddress, sym?.section);
+    if (looked.warning) warnings.push(looked.warning);
+    const resolution: FrameResolution = {
+      object: object.path,
+      module: frame.module,
+      address,
+      lookupAddress,
+      returnAddress,
+      inlines: looked.inlines,
+      warnings,
+      error: looked.error,
+    };
+    if (sym) {
+      resolution.symbol = {
+        name: sym.name, section: sym.section, address: sym.address, value: sym.value,
+        kallsymsSize: sym.kallsymsSize, elfSize: sym.elfSize, duplicates,
+      };
+      if (object.relocatable) resolution.sectionOffset = address - object.layout.base(sym.sectionIndex);
+    }
+    return resolution;
+  }
+
+  private async lookupSource(object: DebugObject, address: bigint, section?: string): Promise<{ inlines: SourceLocation[]; error?: string; warning?: string }> {
+    const backend = this.externalBackend();
+    if (backend) {
+      const r = await backend.lookup(object, address, section);
+      if (!r.unsupported) return r;
+      const builtin = object.lookup(address);
+      return { ...builtin, warning: r.unsupported };
+    }
+    return object.lookup(address);
+  }
+
+  private externalBackend(): SourceBackend | undefined {
+    const kind = this.settings().symbolizer;
+    if (kind === 'builtin' || !this.trusted()) return undefined;
+    if (this.backendKind !== kind) {
+      this.backend?.dispose();
+      this.backend = createBackend(kind);
+      this.backendKind = kind;
+    }
+    return this.backend;
+  }
+
+  private open(path: string): Opened {
+    let st;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      return { error: `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, mtimeMs: 0, size: 0 };
+    }
+    if (!st.isFile()) return { error: `${path} is not a file`, mtimeMs: 0, size: 0 };
+    const cached = this.objects.get(path);
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
+    cached?.object?.close();
+    let opened: Opened;
+    try {
+      opened = { object: DebugObject.open(path), mtimeMs: st.mtimeMs, size: st.size };
+      this.options.log?.(`opened ${path}`);
+    } catch (e) {
+      opened = { error: (e as Error).message, mtimeMs: st.mtimeMs, size: st.size };
+    }
+    this.objects.set(path, opened);
+    return opened;
+  }
+
+  private moduleDirs(release?: string): string[] {
+    const configured = this.trusted() ? this.settings().modulePaths : [];
+    return [...configured, ...existingDirs(release ? moduleDirCandidates(release, this.options.root) : [])];
+  }
+
+  private directory(root: string): ModuleDirectory {
+    let d = this.dirs.get(root);
+    if (!d) this.dirs.set(root, (d = new ModuleDirectory(root)));
+    return d;
+  }
+
+  private async findModule(name: string, ctx: ResolveContext): Promise<{ object?: DebugObject; error?: string }> {
+    const dirs = this.moduleDirs(ctx.release);
+    if (dirs.length === 0) return { error: `module ${name}: no module directories (set oopsLens.modulePaths)` };
+    const files = dirs.flatMap((d) => this.directory(d).find(name));
+    const problems: string[] = [];
+    let symbolsOnly: DebugObject | undefined;
+    const tryFile = async (file: string): Promise<DebugObject | undefined> => {
+      const o = await this.openModuleFile(file);
+      if (!o.object) {
+        problems.push(o.error ?? file);
+        return undefined;
+      }
+      if (o.object.sections.hasDwarf) return o.object;
+      symbolsOnly ??= o.object;
+      return undefined;
+    };
+    for (const f of files) {
+      const o = await tryFile(f);
+      if (o) return { object: o };
+    }
+    if (!symbolsOnly) {
+      // Renamed files: fall back to the `name=` of each module's .modinfo.
+      for (const d of dirs)
+        for (const [, paths] of this.directory(d).files())
+          for (const p of paths) {
+            if (files.includes(p) || isCompressedModule(p)) continue;
+            const o = await this.openModuleFile(p);
+            if (o.object && normalizeModuleName(o.object.modinfo.name ?? '') === normalizeModuleName(name)) {
+              const r = await tryFile(p);
+              if (r) return { object: r };
+            }
+          }
+    }
+    if (symbolsOnly) return { object: symbolsOnly };
+    return { error: `module ${name}: no debug file found in ${dirs.join(', ')}${problems.length ? ` (${problems.join('; ')})` : ''}` };
+  }
+
+  private async openModuleFile(path: string): Promise<{ object?: DebugObject; error?: string }> {
+    if (!isCompressedModule(path)) {
+      const o = this.open(path);
+      return o;
+    }
+    const cached = this.objects.get(path);
+    if (cached) return cached;
+    let opened: Opened;
+    try {
+      const data = await readCompressedModule(path);
+      opened = { object: DebugObject.fromBuffer(path, data), mtimeMs: 0, size: data.length };
+    } catch (e) {
+      opened = { error: `${path}: ${(e as Error).message}`, mtimeMs: 0, size: 0 };
+    }
+    this.objects.set(path, opened);
+    return opened;
+  }
+
+  private verifyVmlinux(object: DebugObject, ctx: ResolveContext): string[] {
+    const key = `${object.path}\0${ctx.release ?? ''}\0${ctx.version ?? ''}\0${ctx.arch ?? ''}`;
+    let w = this.verified.get(key);
+    if (!w) {
+      w = [];
+      const arch = machineArch[object.elf.machine];
+      if (ctx.arch && ctx.arch !== 'unknown' && arch && ctx.arch !== arch)
+        w.push(`${object.path} is ${machineName(object.elf.machine)}, the report is ${ctx.arch}`);
+      const banner = safe(() => object.banner);
+      const parsed = banner ? parseBanner(banner) : undefined;
+      if (parsed && ctx.release && parsed.release !== ctx.release)
+        w.push(`${object.path} is ${parsed.release}, the report is ${ctx.release}: wrong vmlinux`);
+      else if (parsed?.version && ctx.version && !versionMatches(ctx.version, parsed.version))
+        w.push(`${object.path} is ${parsed.release} ${parsed.version}, the report is ${ctx.version}: different build`);
+      if (object.sections.hasDwarf === false) w.push(`${object.path} has no DWARF: only symbols can be shown`);
+      this.verified.set(key, w);
+    }
+    return w;
+  }
+
+  private verifyModule(object: DebugObject, name: string, ctx: ResolveContext): string[] {
+    const key = `${object.path}\0${ctx.release ?? ''}`;
+    let w = this.verified.get(key);
+    if (!w) {
+      w = [];
+      const vermagic = safe(() => object.modinfo.vermagic);
+      const release = vermagic?.split(/\s+/)[0];
+      if (release && ctx.release && release !== ctx.release) w.push(`module ${name}: ${object.path} was built for ${release}, the report is ${ctx.release}`);
+      this.verified.set(key, w);
+    }
+    return w;
+  }
+}
+
+/** Return addresses are looked up inside the call instruction. */
+function returnDelta(object: DebugObject): bigint {
+  return object.elf.machine === EM_AARCH64 || object.elf.machine === EM_ARM ? 4n : 1n;
+}
+
+/**
+ * The report prints `#1 Debian 6.1.192-2` (or the whole utsname version); the banner has
+ * `#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2025-10-31)`. Every word of the report must be in it.
+ */
+export function versionMatches(report: string, banner: string): boolean {
+  const words = new Set(banner.replace(/[()]/g, ' ').split(/\s+/).filter(Boolean));
+  return report
+    .replace(/\([^)]*\)/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => words.has(w));
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function shortName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+export { hex };
