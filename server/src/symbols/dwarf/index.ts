@@ -1,0 +1,379 @@
+import type { DwarfSections, SourceLocation } from '../bytes';
+import { parseAbbrevTable, type AbbrevTable } from './abbrev';
+import { RangeIndex, readAranges, type UnitRange } from './aranges';
+import { DW_FORM, DW_TAG } from './constants';
+import { DwarfError } from './errors';
+import type { AttrValue } from './forms';
+import { LineTable } from './lines';
+import { readDebugRanges, readRngList, rnglistxOffset, type RangeList } from './ranges';
+import { SectionSet } from './section';
+import { holdsCode, readUnitHeader, type UnitHeader } from './unit';
+import { readFunctions, readNameAttrs, readRoot, type FunctionDie, type UnitResolver, type UnitRoot } from './unit-dies';
+
+export { DwarfError } from './errors';
+
+/** What addr2line prints for an unknown function or file. */
+export const UNKNOWN = '??';
+
+/** Parsed units kept at once (function lists and line tables); older ones are dropped. */
+const UNIT_CACHE = 24;
+const NAME_CACHE = 200_000;
+const MAX_ORIGIN_CHAIN = 64;
+const MAX_UNITS = 10_000_000;
+
+interface UnitBase { header: UnitHeader; abbrevs: AbbrevTable; root: UnitRoot }
+interface UnitDetail { functions: FunctionDie[]; lines: LineTable | undefined }
+
+/**
+ * Source lookup over an object's DWARF (versions 2-5): address -> inline chain, as GNU
+ * `addr2line -i -f` reports it. Everything is read lazily: unit headers on first use, a unit's
+ * DIEs and line program only when an address falls in it; a bounded number of units is kept.
+ */
+export class DwarfIndex {
+  private readonly s: SectionSet;
+  private readonly addressSize: number;
+  private units: UnitHeader[] | undefined;
+  private unitRanges: RangeIndex | undefined;
+  /** Units with code but no known ranges: searched last, by their function ranges. */
+  private unplaced: number[] = [];
+  private readonly abbrevCache = new Map<number, AbbrevTable>();
+  private readonly bases = new Map<number, UnitBase>();
+  private readonly details = new Map<number, UnitDetail>();
+  private readonly names = new Map<number, string>();
+  private readonly strCache = new Map<number, string>();
+  private readonly resolver: UnitResolver;
+
+  constructor(sections: DwarfSections) {
+    this.s = new SectionSet((n) => sections.get(n), sections.littleEndian);
+    this.addressSize = sections.addressSize;
+    this.resolver = {
+      string: (form, value, root) => this.string(form, value, root),
+      address: (form, value, root) => this.address(form, value, root),
+      ranges: (form, value, root) => this.ranges(form, value, root),
+    };
+  }
+
+  /** Whether the object has any DWARF to look addresses up in. */
+  get hasDebugInfo(): boolean { return this.s.section('.debug_info') !== undefined; }
+
+  /** Number of units in .debug_info (reads every unit header). */
+  get unitCount(): number { return this.unitHeaders().length; }
+
+  /**
+   * The inline chain at `address`, innermost first: [0] is the innermost function with the
+   * line-table position of the address; each next entry is its caller at the call site
+   * (DW_AT_call_file/line/column); the last is the real (out-of-line) function. Empty when no
+   * unit covers the address. A function or file unknown to DWARF is UNKNOWN ('??').
+   */
+  lookup(address: bigint): SourceLocation[] {
+    if (!this.hasDebugInfo) return [];
+    const index = this.rangeIndex();
+    for (const unitOffset of index.find(address)) {
+      const found = this.lookupInUnit(unitOffset, address);
+      if (found.length > 0) return found;
+    }
+    for (const unitOffset of this.unplaced) {
+      const found = this.lookupInUnit(unitOffset, address);
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
+  /** Parses every unit's functions and line program (for benchmarks and validation). */
+  parseAll(): { units: number; functions: number; rows: number } {
+    let functions = 0;
+    let rows = 0;
+    let units = 0;
+    for (const h of this.unitHeaders()) {
+      if (!holdsCode(h)) continue;
+      const d = this.detail(h.offset);
+      units++;
+      functions += d.functions.length;
+      rows += d.lines?.rowCount ?? 0;
+    }
+    return { units, functions, rows };
+  }
+
+  private lookupInUnit(unitOffset: number, address: bigint): SourceLocation[] {
+    const base = this.base(unitOffset);
+    const { functions, lines } = this.detail(unitOffset);
+    const best = bestFit(functions, address);
+    const row = lines?.lookup(address);
+    if (best < 0 && !row) return [];
+    const chain: SourceLocation[] = [];
+    const first: SourceLocation = {
+      function: best >= 0 ? this.functionName(functions[best], base) : UNKNOWN,
+      file: row ? row.file : UNKNOWN,
+      line: row ? row.line : 0,
+    };
+    if (row && row.column) first.column = row.column;
+    chain.push(first);
+    // Walk outwards: each inlined subroutine's call site is a position in its caller.
+    let f = best;
+    for (let guard = 0; f >= 0 && functions[f].tag === DW_TAG.inlined_subroutine && functions[f].parent >= 0; guard++) {
+      if (guard > functions.length) throw new DwarfError('cyclic function nesting');
+      const callee = functions[f];
+      const caller = functions[callee.parent];
+      const loc: SourceLocation = {
+        function: this.functionName(caller, base),
+        file: lines ? lines.fileName(callee.callFile) : UNKNOWN,
+        line: callee.callLine,
+      };
+      if (callee.callColumn) loc.column = callee.callColumn;
+      chain.push(loc);
+      f = callee.parent;
+    }
+    return chain;
+  }
+
+  private functionName(f: FunctionDie, base: UnitBase): string {
+    if (f.name !== undefined) return f.name;
+    if (f.origin < 0) return UNKNOWN;
+    return this.nameAt(f.origin, base) ?? UNKNOWN;
+  }
+
+  /** The name of the DIE at `offset`, following abstract_origin/specification chains. */
+  private nameAt(offset: number, from: UnitBase): string | undefined {
+    const cached = this.names.get(offset);
+    if (cached !== undefined) return cached;
+    const seen = new Set<number>();
+    let at = offset;
+    let unit = from;
+    let name: string | undefined;
+    while (at >= 0) {
+      if (seen.has(at)) throw new DwarfError(`.debug_info: cyclic DW_AT_abstract_origin/DW_AT_specification at 0x${at.toString(16)}`);
+      if (seen.size >= MAX_ORIGIN_CHAIN) throw new DwarfError(`.debug_info: DW_AT_abstract_origin chain longer than ${MAX_ORIGIN_CHAIN} at 0x${offset.toString(16)}`);
+      seen.add(at);
+      if (at < unit.header.dieOffset || at >= unit.header.end) unit = this.base(this.unitContaining(at));
+      const u = unit;
+      const info = this.s.require('.debug_info');
+      const attrs = info.parseOpenEnded(at, 512, (c) => {
+        if (c.base + c.end > u.header.end) c = info.cursor(at, u.header.end - at);
+        return readNameAttrs(c, u.header, u.abbrevs, u.root, this.resolver);
+      });
+      if (attrs.name !== undefined) { name = attrs.name; break; }
+      at = attrs.origin;
+    }
+    if (name !== undefined) {
+      if (this.names.size >= NAME_CACHE) this.names.clear();
+      this.names.set(offset, name);
+    }
+    return name;
+  }
+
+  // ---- units ------------------------------------------------------------------------------
+
+  private unitHeaders(): UnitHeader[] {
+    if (this.units) return this.units;
+    const info = this.s.require('.debug_info');
+    const units: UnitHeader[] = [];
+    let offset = 0;
+    while (offset < info.size) {
+      const h = readUnitHeader(info, offset);
+      units.push(h);
+      if (units.length > MAX_UNITS) throw new DwarfError('.debug_info: too many units');
+      offset = h.end;
+    }
+    this.units = units;
+    return units;
+  }
+
+  private unitContaining(offset: number): number {
+    const units = this.unitHeaders();
+    let lo = 0;
+    let hi = units.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (units[mid].end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const u = units[lo];
+    if (!u || offset < u.dieOffset) throw new DwarfError(`.debug_info: reference 0x${offset.toString(16)} outside every unit`);
+    return u.offset;
+  }
+
+  private header(unitOffset: number): UnitHeader {
+    const units = this.unitHeaders();
+    const h = units[this.unitIndex(unitOffset)];
+    if (!h || h.offset !== unitOffset) throw new DwarfError(`.debug_info: no unit at 0x${unitOffset.toString(16)}`);
+    return h;
+  }
+
+  private unitIndex(unitOffset: number): number {
+    const units = this.unitHeaders();
+    let lo = 0;
+    let hi = units.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (units[mid].offset < unitOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private abbrevs(offset: number): AbbrevTable {
+    let t = this.abbrevCache.get(offset);
+    if (!t) {
+      t = parseAbbrevTable(this.s.require('.debug_abbrev'), offset);
+      this.abbrevCache.set(offset, t);
+    }
+    return t;
+  }
+
+  private base(unitOffset: number): UnitBase {
+    let b = this.bases.get(unitOffset);
+    if (!b) {
+      const header = this.header(unitOffset);
+      // Abbreviation tables may be shared by units of different formats: cache per format.
+      const abbrevs = this.abbrevs(header.abbrevOffset);
+      const info = this.s.require('.debug_info');
+      const root = info.parseOpenEnded(header.dieOffset, 1024, (c) => {
+        if (c.base + c.end > header.end) c = info.cursor(header.dieOffset, header.end - header.dieOffset);
+        return readRoot(c, header, abbrevs, this.resolver);
+      });
+      b = { header, abbrevs, root };
+      this.bases.set(unitOffset, b);
+    }
+    return b;
+  }
+
+  private detail(unitOffset: number): UnitDetail {
+    let d = this.details.get(unitOffset);
+    if (d) {
+      // Most recently used last.
+      this.details.delete(unitOffset);
+      this.details.set(unitOffset, d);
+      return d;
+    }
+    const b = this.base(unitOffset);
+    const h = b.header;
+    const c = this.s.require('.debug_info').cursor(h.dieOffset, h.end - h.dieOffset);
+    // Skip the root DIE, already read.
+    readRoot(c, h, b.abbrevs, this.resolver);
+    const functions = readFunctions(c, h, b.abbrevs, b.root, this.resolver);
+    let lines: LineTable | undefined;
+    const line = this.s.section('.debug_line');
+    if (b.root.stmtList !== undefined && line) {
+      lines = LineTable.parse(line, b.root.stmtList, b.root.compDir, {
+        resolve: (form, value) => this.string(form, value, b.root),
+      }, h.addressSize);
+    }
+    d = { functions, lines };
+    this.details.set(unitOffset, d);
+    while (this.details.size > UNIT_CACHE) this.details.delete(this.details.keys().next().value as number);
+    return d;
+  }
+
+  /** Unit ranges from .debug_aranges, completed from each unit's own ranges where aranges miss it. */
+  private rangeIndex(): RangeIndex {
+    if (this.unitRanges) return this.unitRanges;
+    const all: UnitRange[] = [];
+    const covered = new Set<number>();
+    const aranges = this.s.section('.debug_aranges');
+    const known = new Set(this.unitHeaders().map((h) => h.offset));
+    if (aranges) {
+      for (const r of readAranges(aranges)) {
+        if (!known.has(r.unitOffset)) continue;
+        all.push(r);
+        covered.add(r.unitOffset);
+      }
+    }
+    const unplaced: number[] = [];
+    for (const h of this.unitHeaders()) {
+      if (!holdsCode(h) || covered.has(h.offset)) continue;
+      const root = this.base(h.offset).root;
+      if (root.tag !== DW_TAG.compile_unit && root.tag !== DW_TAG.partial_unit && root.tag !== DW_TAG.skeleton_unit) continue;
+      if (root.hasRanges) {
+        for (let i = 0; i < root.ranges.length; i += 2) all.push({ low: root.ranges[i], high: root.ranges[i + 1], unitOffset: h.offset });
+      } else {
+        unplaced.push(h.offset);
+      }
+    }
+    this.unplaced = unplaced;
+    this.unitRanges = new RangeIndex(all);
+    return this.unitRanges;
+  }
+
+  // ---- attribute values in other sections -------------------------------------------------
+
+  private string(form: number, value: AttrValue, root: UnitRoot | undefined): string | undefined {
+    if (typeof value === 'string') return value;
+    if (typeof value !== 'number') return undefined;
+    switch (form) {
+      case DW_FORM.strp: return this.strAt('.debug_str', value);
+      case DW_FORM.line_strp: return this.lineStr(value);
+      case DW_FORM.strx: case DW_FORM.strx1: case DW_FORM.strx2: case DW_FORM.strx3: case DW_FORM.strx4: case DW_FORM.GNU_str_index: {
+        const so = this.s.require('.debug_str_offsets');
+        const size = root?.offsetSize ?? 4;
+        const c = so.cursor((root?.strOffsetsBase ?? 0) + value * size, size);
+        return this.strAt('.debug_str', c.offsetOf(size));
+      }
+      default: return undefined;
+    }
+  }
+
+  private lineStr(offset: number): string {
+    const s = this.s.require('.debug_line_str');
+    return s.cstringAt(offset);
+  }
+
+  private strAt(name: string, offset: number): string {
+    const cached = this.strCache.get(offset);
+    if (cached !== undefined) return cached;
+    const v = this.s.require(name).cstringAt(offset);
+    if (this.strCache.size >= NAME_CACHE) this.strCache.clear();
+    this.strCache.set(offset, v);
+    return v;
+  }
+
+  private address(form: number, value: AttrValue, root: UnitRoot | undefined): bigint | undefined {
+    if (typeof value === 'bigint' && form === DW_FORM.addr) return value;
+    if (typeof value !== 'number') return undefined;
+    switch (form) {
+      case DW_FORM.addrx: case DW_FORM.addrx1: case DW_FORM.addrx2: case DW_FORM.addrx3: case DW_FORM.addrx4: case DW_FORM.GNU_addr_index:
+        return this.addrIndex(root?.addrBase ?? 0, value);
+      default: return undefined;
+    }
+  }
+
+  private addrIndex(base: number, index: number): bigint {
+    const size = this.addressSize;
+    return this.s.require('.debug_addr').cursor(base + index * size, size).address(size);
+  }
+
+  private ranges(form: number, value: AttrValue, root: UnitRoot | undefined): RangeList {
+    if (typeof value !== 'number') return [];
+    const base = root?.lowPc ?? 0n;
+    const addr = { address: (i: number) => this.addrIndex(root?.addrBase ?? 0, i) };
+    const rnglists = this.s.section('.debug_rnglists');
+    if (form === DW_FORM.rnglistx) {
+      if (!rnglists) throw new DwarfError('DW_FORM_rnglistx without .debug_rnglists');
+      const off = rnglistxOffset(rnglists, root?.rnglistsBase ?? 0, value, root?.offsetSize ?? 4);
+      return readRngList(rnglists, off, this.addressSize, base, addr);
+    }
+    // DWARF 5 units use .debug_rnglists; earlier ones .debug_ranges.
+    const v5 = root !== undefined && root.version >= 5;
+    if (v5 && rnglists) return readRngList(rnglists, value, this.addressSize, base, addr);
+    const ranges = this.s.section('.debug_ranges');
+    if (!ranges) throw new DwarfError('DW_AT_ranges without .debug_ranges');
+    return readDebugRanges(ranges, value, this.addressSize, base);
+  }
+}
+
+/**
+ * GNU addr2line's choice among the unit's functions: the one whose single range containing
+ * `address` is the shortest; on ties the later DIE (deeper in the tree).
+ */
+function bestFit(functions: FunctionDie[], address: bigint): number {
+  let best = -1;
+  let bestLen = -1n;
+  for (let i = 0; i < functions.length; i++) {
+    const r = functions[i].ranges;
+    for (let j = 0; j < r.length; j += 2) {
+      if (address < r[j] || address >= r[j + 1]) continue;
+      const len = r[j + 1] - r[j];
+      if (best < 0 || len <= bestLen) { best = i; bestLen = len; }
+    }
+  }
+  return best;
+}

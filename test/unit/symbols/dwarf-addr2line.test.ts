@@ -1,0 +1,100 @@
+// DwarfIndex against GNU addr2line (and llvm-symbolizer) on every byte of every function of
+// executables gcc builds during the test: DWARF 4 and 5, inline chains, .cold parts,
+// noreturn calls at a function's end, static duplicates, an assembly unit.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { DwarfIndex, UNKNOWN } from '../../../server/src/symbols/dwarf';
+import type { SourceLocation } from '../../../server/src/symbols/bytes';
+import {
+  addr2line, chainDiff, dumpDebugSections, fixtureDir, fmt, gcc, hasTool, llvmSymbolizer, memorySections, precedingSymbol, textSymbols,
+  type FuncSymbol, type ToolFrame,
+} from './dwarf-support';
+
+const SOURCES = ['main.c', 'dup_a.c', 'dup_b.c', 'asm_add_one.s'];
+const VARIANTS: { name: string; flags: (dir: string) => string[] }[] = [
+  { name: 'dwarf4-function-sections', flags: () => ['-g', '-O2', '-gdwarf-4', '-ffunction-sections'] },
+  { name: 'dwarf5-function-sections', flags: () => ['-g', '-O2', '-gdwarf-5', '-ffunction-sections'] },
+  { name: 'dwarf4-text', flags: () => ['-g', '-O2', '-gdwarf-4'] },
+  // A relative DW_AT_comp_dir, as in Debian's kernel build (debian/build/build_amd64_none_amd64).
+  { name: 'dwarf5-relative-comp-dir', flags: (dir) => ['-g', '-O2', '-gdwarf-5', `-fdebug-prefix-map=${dir}=build/rel`] },
+  { name: 'dwarf5-O3-no-aranges', flags: () => ['-g', '-O3', '-gdwarf-5', '-gno-as-locview-support'] },
+];
+
+const skip = !hasTool('gcc') || !hasTool('addr2line') || !hasTool('objcopy') ? 'gcc/binutils not installed' : false;
+
+/**
+ * Our chain as addr2line prints it: where DWARF names no function addr2line takes the nearest
+ * ELF symbol (and, with no line either, an STT_FILE name): the ELF side's job, not ours.
+ */
+function asAddr2line(chain: SourceLocation[], syms: FuncSymbol[], a: bigint, theirs: ToolFrame[]): ToolFrame[] {
+  if (chain.length === 0) return theirs.length === 1 && theirs[0].line === 0 ? theirs : [{ function: UNKNOWN, file: UNKNOWN, line: 0 }];
+  return chain.map((f, i) => ({ ...f, function: i === 0 && f.function === UNKNOWN ? precedingSymbol(syms, a) ?? UNKNOWN : f.function }));
+}
+
+describe('DwarfIndex agrees with addr2line -i on gcc-built executables', { skip }, () => {
+  let fx: ReturnType<typeof fixtureDir>;
+  before(() => { fx = fixtureDir(); });
+  after(() => fx?.cleanup());
+
+  for (const v of VARIANTS) {
+    it(`${v.name}: every byte of every function`, () => {
+      const out = join(fx.dir, v.name);
+      gcc(fx.dir, [...v.flags(fx.dir), '-Iinclude', '-o', out, ...SOURCES]);
+      if (v.name.includes('no-aranges')) {
+        // The index must fall back to each unit's own ranges.
+        const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+        execFileSync('objcopy', ['--remove-section=.debug_aranges', out]);
+      }
+      const index = new DwarfIndex(memorySections(dumpDebugSections(out)));
+      const syms = textSymbols(out);
+      const addrs: bigint[] = [];
+      for (const s of syms) for (let o = 0; o <= s.size; o++) addrs.push(s.address + BigInt(o));
+      let covered = 0;
+      const truth = addr2line(out, addrs);
+      assert.equal(truth.length, addrs.length);
+      let agree = 0;
+      let inlined = 0;
+      const diffs: string[] = [];
+      for (let i = 0; i < addrs.length; i++) {
+        const ours = index.lookup(addrs[i]);
+        if (ours.length > 1) inlined++;
+        if (ours.length > 0) covered++;
+        const d = chainDiff(asAddr2line(ours, syms, addrs[i], truth[i]), truth[i]);
+        if (d) diffs.push(`0x${addrs[i].toString(16)}: ${d}`);
+        else agree++;
+      }
+      let llvmAgree = -1;
+      if (hasTool('llvm-symbolizer')) {
+        const llvm = llvmSymbolizer(out, addrs);
+        llvmAgree = 0;
+        for (let i = 0; i < addrs.length; i++) {
+          const ours = index.lookup(addrs[i]).map((f) => ({ ...f }));
+          const theirs = llvm[i].filter((f) => f.file !== '' || f.function !== '??').map((f) => ({ ...f, file: f.file || UNKNOWN }));
+          if (ours.length > 0 && ours[0].function === UNKNOWN && theirs.length === 1) ours[0].function = theirs[0].function;
+          if (!chainDiff(ours, theirs.length === 0 ? [] : theirs, { columns: true })) llvmAgree++;
+        }
+      }
+      console.log(`  ${v.name}: ${agree}/${addrs.length} addresses agree with addr2line (${covered} covered by DWARF, ${inlined} with inline chains)`
+        + (llvmAgree >= 0 ? `, ${llvmAgree}/${addrs.length} with llvm-symbolizer incl. columns` : ''));
+      assert.ok(inlined > 50, `fixture should exercise inline chains (got ${inlined})`);
+      assert.deepEqual(diffs.slice(0, 15), [], `${diffs.length} disagreements`);
+    });
+  }
+
+  it('resolves a noreturn call site at the end of a function and both static helpers', () => {
+    const out = join(fx.dir, 'dwarf5-function-sections');
+    const index = new DwarfIndex(memorySections(dumpDebugSections(out)));
+    const syms = textSymbols(out);
+    const handler = syms.find((s) => s.name === 'crash_handler')!;
+    // The return address of the call to die_now is the function's end: its call site is end-1.
+    const site = index.lookup(handler.address + BigInt(handler.size) - 1n);
+    assert.equal(site[site.length - 1].function, 'crash_handler');
+    const helpers = syms.filter((s) => s.name === 'helper');
+    assert.equal(helpers.length, 2);
+    const files = helpers.map((h) => index.lookup(h.address).at(-1)!.file.replace(/.*\//, '')).sort();
+    assert.deepEqual(files, ['dup_a.c', 'dup_b.c']);
+    assert.deepEqual(index.lookup(0x10n), []);
+    void fmt;
+  });
+});
