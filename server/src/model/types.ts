@@ -179,8 +179,47 @@ export interface CrashCommand {
   outputEnd: number;     // last output line (>= outputStart - 1; empty output = line)
 }
 
+/** One `dis` output line: `0xffffffffc03044aa <evalcrash_null_deref+24>:\tmovq $0x1234,0x8(%rax)`. */
+export interface CrashInstruction {
+  line: number;
+  address: string;
+  function: string;
+  offset: number;
+  text: string;
+  /** true when this is the instruction at the session's exception RIP/pc. */
+  faulting: boolean;
+  span: Span;
+}
+
+/** A task header in `bt` output: `PID: 1  TASK: ffff...  CPU: 1  COMMAND: "init"`. */
+export interface CrashTask {
+  line: number;
+  pid: number;
+  task: string;
+  cpu: number;
+  command: string;
+}
+
+/** A (symbol, runtime address) pair seen in the session, from which the KASLR slide can be derived. */
+export interface CrashAddressFact {
+  function: string;
+  offset: number;
+  address: string;
+  module?: string;
+  line: number;
+}
+
 export interface CrashSession {
   commands: CrashCommand[];
+  /** crash's start-up banner and warnings (before the first prompt), if pasted. */
+  banner?: { startLine: number; endLine: number; crashVersion?: string; warnings: { line: number; text: string }[] };
+  /** Error lines crash printed (`crash: invalid structure member name: x`). */
+  errors: { line: number; text: string }[];
+  tasks: CrashTask[];
+  instructions: CrashInstruction[];
+  facts: CrashAddressFact[];
+  /** Any kernel-looking hex address in the session (bt `at ...`, `sym` args, `rd`), for hovers. */
+  addresses: { span: Span; value: string }[];
   /** `sys` header values: KERNEL, DUMPFILE, RELEASE, VERSION, PANIC ... */
   sys: Record<string, { value: string; span: Span }>;
   /** Frames from `bt` outputs (source 'crash-bt' / 'crash-exception'). */
