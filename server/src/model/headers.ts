@@ -751,20 +751,13 @@ const KIND_RULES: [RegExp, ReportKind][] = [
   [/Kernel panic/, 'panic'],
 ];
 
-// Fast prefilter: every header contains one of these short strings; a line without any of them
-// (the vast majority of a log) costs a handful of indexOf calls.
-const NEEDLES = ['BUG', 'WARNING:', 'INFO:', 'ernel', 'rror', 'fault', 'panic', 'PANIC', 'int3:', 'opcode', 'stack segment', 'VFS:', 'trap:', 'waiting for', 'SYZF', 'UBSAN'];
+// Fast prefilter: every header contains one of these short strings; one regex scan (much
+// faster in V8 than a loop of includes) rejects the vast majority of log lines.
+const PREFILTER = /BUG|WARNING:|INFO:|ernel|rror|fault|panic|PANIC|int3:|opcode|stack segment|VFS:|trap:|waiting for|SYZF|UBSAN/;
 
 /** Does this line (prefix already stripped) carry an oops header? */
 export function matchHeader(text: string): HeaderMatch | undefined {
-  let any = false;
-  for (const n of NEEDLES) {
-    if (text.includes(n)) {
-      any = true;
-      break;
-    }
-  }
-  if (!any) return undefined;
+  if (!PREFILTER.test(text)) return undefined;
   const oops = findOops(text);
   if (oops < 0) return undefined;
   // `---[ end Kernel panic - not syncing: ... ]---` closes a report, it does not start one.

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLines } from '../../../server/src/model/lines';
-import { matchHeader } from '../../../server/src/model/headers';
+import { matchHeader, OOPSES } from '../../../server/src/model/headers';
 import { titleReport, normalizeTitle, sanitizeTitle, type TitleResult } from '../../../server/src/model/titles';
 import { demangle } from '../../../server/src/model/demangle';
 import { titleToType } from '../../../server/src/model/crash-types';
@@ -245,6 +245,8 @@ test('header table: kinds, suppressions, continuations', () => {
   assert.equal(matchHeader('Kernel panic - not syncing: Fatal exception')?.continuation, true);
   assert.equal(matchHeader('invalid opcode: 0000 [#1] PREEMPT SMP NOPTI')?.continuation, true);
   assert.equal(matchHeader('kernel BUG at fs/x.c:1!')?.continuation, undefined);
+  // The cheap prefilter must let every header family through.
+  for (const o of OOPSES) assert.ok(matchHeader(`${o.header} something`), o.header);
 });
 
 test('title normalisation: addresses, numbers, lines, pids, length', () => {
