@@ -72,7 +72,10 @@ describe('DwarfIndex agrees with addr2line -i on gcc-built executables', { skip 
           const ours = index.lookup(addrs[i]).map((f) => ({ ...f }));
           const theirs = llvm[i].filter((f) => f.file !== '' || f.function !== '??').map((f) => ({ ...f, file: f.file || UNKNOWN }));
           if (ours.length > 0 && ours[0].function === UNKNOWN && theirs.length === 1) ours[0].function = theirs[0].function;
-          if (!chainDiff(ours, theirs.length === 0 ? [] : theirs, { columns: true })) llvmAgree++;
+          // llvm-symbolizer names the outermost function by its ELF symbol (crash_check.cold).
+          if (ours.length > 0 && ours.length === theirs.length && theirs.at(-1)!.function === precedingSymbol(syms, addrs[i])) ours.at(-1)!.function = theirs.at(-1)!.function;
+          const uncovered = ours.length === 0 && theirs.length <= 1 && (theirs[0]?.line ?? 0) === 0;
+          if (uncovered || !chainDiff(ours, theirs, { columns: true })) llvmAgree++;
         }
       }
       console.log(`  ${v.name}: ${agree}/${addrs.length} addresses agree with addr2line (${covered} covered by DWARF, ${inlined} with inline chains)`
