@@ -50,8 +50,8 @@ export function parseMessage(message: string): MessageFacts {
     trailers.push({ key, value });
     const k = key.toLowerCase();
     if (k === 'fixes') {
-      const f = /^([0-9a-f]{7,40})\b(?:\s*\(\s*"?(.*?)"?\s*\))?/i.exec(value);
-      if (f) fixes.push({ sha: f[1].toLowerCase(), subject: f[2] || undefined });
+      const f = /^([0-9a-f]{7,40})\b\s*(?:\(\s*"(.*)"\s*\)|\((.*)\))?/i.exec(value);
+      if (f) fixes.push({ sha: f[1].toLowerCase(), subject: f[2] || f[3] || undefined });
     } else if (k === 'cc' && /\bstable@(?:vger\.)?kernel\.org\b/i.test(value)) stable = true;
     else if ((k === 'reported-by' || k === 'reported-and-tested-by') && /syzbot|syzkaller/i.test(value)) syzbot = true;
   }

@@ -64,7 +64,9 @@ interface Base {
 }
 
 async function resolveBase(run: Run, q: FixQuery): Promise<Base> {
-  const rev = kernelRevision(q.kernel);
+  // An explicit `v6.1.3` base names its stable line as well as a release would.
+  const tagged = !q.kernel && q.baseRef ? /^v(\d+\.\d+(?:\.\d+)*(?:-rc\d+)?)$/.exec(q.baseRef.trim()) : null;
+  const rev = kernelRevision(tagged ? { release: tagged[1] } : q.kernel);
   const base: Base = { lineTags: [], exact: false, distro: rev?.distro, mainline: rev?.mainline, prefix: rev?.stablePrefix };
   if (rev?.stablePrefix || rev?.mainline) {
     const refs = [rev.mainline && `refs/tags/${rev.mainline}`, rev.stablePrefix && `refs/tags/${rev.stablePrefix}*`].filter(Boolean) as string[];

@@ -56,7 +56,7 @@ export function findDefinition(text: string, fn: SourceFunction): LineRange | un
     if (line === '' || /^[\s#]/.test(line) || line.startsWith('/') || line.startsWith('*')) continue;
     const m = head.exec(line);
     if (!m) continue;
-    const open = signatureEnd(lines, i, m.index + m[0].length - 1);
+    const open = signatureEnd(lines, i, m.index + m[0].indexOf('('));
     if (!open) continue;
     const end = matchingBrace(lines, open.line, open.col);
     if (end === undefined) continue;
