@@ -1,0 +1,135 @@
+// Kernel version string -> the tag web source browsers (Elixir, git.kernel.org) know.
+// A report prints a release (`uname -r`: 6.1.0-56-amd64) and a version (`#1 SMP ... Debian 6.1.192-2`);
+// distributions encode the upstream version differently, and some only give the base release.
+
+export interface WebVersion {
+  /** Tag to put in `${version}`: `v6.1.192`, `v6.8-rc3`, `latest`. */
+  tag: string;
+  /** true when the tag is the exact upstream source of the crashing kernel. */
+  exact: boolean;
+  /** Where the tag came from. */
+  from: 'setting' | 'version' | 'release' | 'none';
+  /** Short informational note (linux-next base, local changes, ABI-only release). */
+  note?: string;
+  /** Visible warning: the distro kernel differs from the tag (backports). */
+  warning?: string;
+}
+
+export interface KernelIdentity {
+  release?: string;
+  version?: string;
+}
+
+interface Upstream {
+  major: number;
+  minor: number;
+  patch: number;
+  /** 4th component of 2.6.x.y stable releases. */
+  sub?: number;
+  rc?: number;
+}
+
+/** `v6.1`, `v6.1.76`, `v6.8-rc3`, `v2.6.32.71`: the upstream tag naming (x.y.0 has no `.0`). */
+export function upstreamTag(u: Upstream): string {
+  let t = `v${u.major}.${u.minor}`;
+  if (u.major === 2 && u.minor === 6) {
+    t += `.${u.patch}`;
+    if (u.sub) t += `.${u.sub}`;
+  } else if (u.patch > 0 && u.rc === undefined) t += `.${u.patch}`;
+  if (u.rc !== undefined) t += `-rc${u.rc}`;
+  return t;
+}
+
+/** Parse the leading `X.Y[.Z[.W]][-rcN]` of a version; rest = what follows. */
+function parseUpstream(s: string): { u: Upstream; rest: string } | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-rc(\d+))?/.exec(s);
+  if (!m) return undefined;
+  const u: Upstream = { major: +m[1], minor: +m[2], patch: m[3] ? +m[3] : 0 };
+  if (m[4]) u.sub = +m[4];
+  if (m[5]) u.rc = +m[5];
+  return { u, rest: s.slice(m[0].length) };
+}
+
+const BACKPORTS = 'carries backports: lines may differ from upstream; set oopsLens.web.sourceUrl to your distribution\'s source browser for exact lines';
+
+/** Versions embedded in the `#1 SMP ...` version string, which beat the release's ABI number. */
+function fromVersionString(version: string): WebVersion | undefined {
+  // Debian: `#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)`, also `Debian 4.19.160-2`.
+  let m = /\bDebian (\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)[-~+ )]/.exec(version + ' ');
+  if (m) {
+    const p = parseUpstream(m[1])!;
+    return { tag: upstreamTag(p.u), exact: true, from: 'version', note: `Debian package ${m[1]}` };
+  }
+  // Ubuntu's version_signature: `Ubuntu 5.15.0-91.101-generic 5.15.131`.
+  m = /\bUbuntu \d+\.\d+\.\d+-\S+ (\d+\.\d+\.\d+)\b/.exec(version);
+  if (m) {
+    const p = parseUpstream(m[1])!;
+    return {
+      tag: upstreamTag(p.u), exact: false, from: 'version', note: `Ubuntu kernel based on ${m[1]}`,
+      warning: `Ubuntu kernel ${BACKPORTS}`,
+    };
+  }
+  return undefined;
+}
+
+/** Map a release (`uname -r`) to a tag. */
+function fromRelease(release: string): WebVersion | undefined {
+  const p = parseUpstream(release.trim());
+  if (!p) return undefined;
+  const { u } = p;
+  const rest = p.rest;
+  const base = upstreamTag(u);
+  // RHEL / CentOS / Oracle / Rocky / Alma: 3.10.0-327.el7.x86_64, 4.18.0-305.el8, 5.14.0-70.13.1.el9_0
+  const el = /\.el(\d+)(uek)?/.exec(rest);
+  if (el) {
+    if (el[2]) {
+      // Oracle UEK releases keep the real stable version (4.14.35-...el7uek).
+      return { tag: base, exact: false, from: 'release', warning: `Oracle UEK kernel ${release} ${BACKPORTS}` };
+    }
+    const tag = upstreamTag(u.major === 2 && u.minor === 6 ? { ...u, sub: undefined } : { ...u, patch: 0, sub: undefined });
+    return { tag, exact: false, from: 'release', warning: `RHEL/CentOS kernel ${release} is ${tag} plus thousands of backports: ${BACKPORTS}` };
+  }
+  // SUSE: 5.14.21-150500.55.39-default
+  if (/^-\d{6}\.[\d.]+-(default|azure|rt|64kb)/.test(rest)) {
+    return { tag: base, exact: false, from: 'release', warning: `SUSE kernel ${release} ${BACKPORTS}` };
+  }
+  // linux-next: 6.7.0-rc1-next-20231120
+  const next = /-next-(\d{8})/.exec(rest);
+  if (next) return { tag: base, exact: false, from: 'release', note: `linux-next ${next[1]}: links point to the base tag ${base}` };
+  // syzbot / git describe: 6.6.0-rc4-syzkaller-00123-gdeadbeef1234, 6.1.0-00042-gabcdef0
+  const syz = /-syzkaller/.test(rest);
+  const desc = /-(\d+)-g([0-9a-f]{7,40})/.exec(rest);
+  if (syz || desc) {
+    const what = syz ? 'syzkaller build' : 'git build';
+    const commit = desc ? `, ${desc[1]} commits after the tag (commit ${desc[2]})` : '';
+    return { tag: base, exact: false, from: 'release', note: `${what}${commit}: links point to the base tag ${base}` };
+  }
+  if (/(^|[-.])dirty\b|\+$/.test(rest) || rest === '+') {
+    return { tag: base, exact: false, from: 'release', note: `locally modified tree (${rest.includes('dirty') ? '-dirty' : '+'}): links point to ${base}` };
+  }
+  // Debian / Ubuntu ABI names: 6.1.0-56-amd64, 5.15.0-91-generic: the patch level is not in it.
+  if (u.patch === 0 && u.rc === undefined && /^-\d+(?:\.\d+)?-[a-z]/.test(rest) && !(u.major === 2 && u.minor === 6)) {
+    const distro = /-(generic|lowlatency|aws|azure|gcp|oracle|kvm)\b/.test(rest) ? 'Ubuntu' : 'Debian';
+    return {
+      tag: base, exact: false, from: 'release',
+      note: `${distro} ABI release ${release} does not name the stable version; links point to ${base}`,
+    };
+  }
+  // Fedora 6.5.6-300.fc39.x86_64, Arch 6.7.4-arch1-1, Amazon 5.10.205-195.807.amzn2, plain stable 6.1.76
+  const exact = rest === '' || /^-(\d+\.fc\d+|arch\d+|zen\d+|lts|\d+\.\d+\.amzn\d+|\d+-)/.test(rest) || /^[-.](x86_64|aarch64|amd64|arm64)$/.test(rest);
+  const note = rest && !exact ? `distribution release ${release}: links point to ${base}` : undefined;
+  return { tag: base, exact: exact || rest === '', from: 'release', ...(note ? { note } : {}) };
+}
+
+/**
+ * The web tag for a crashing kernel. `override` (setting oopsLens.web.version) wins; then a version
+ * embedded in the version string (Debian's `Debian 6.1.192-2`); then the release; `latest` when unknown.
+ */
+export function webVersion(kernel: KernelIdentity | undefined, override?: string): WebVersion {
+  if (override && override.trim()) return { tag: override.trim(), exact: true, from: 'setting', note: 'set by oopsLens.web.version' };
+  const fromVer = kernel?.version ? fromVersionString(kernel.version) : undefined;
+  if (fromVer) return fromVer;
+  const fromRel = kernel?.release ? fromRelease(kernel.release) : undefined;
+  if (fromRel) return fromRel;
+  return { tag: 'latest', exact: false, from: 'none', note: 'kernel version not found in the report: links point to the latest release' };
+}
