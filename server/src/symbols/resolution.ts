@@ -31,6 +31,8 @@ export interface FrameResolution {
   inlines: SourceLocation[];
   /** Reasons to doubt the answer (wrong debug file, ambiguous symbol). */
   warnings: string[];
+  /** How a runtime address was turned into a debug-file address (crash sessions: KASLR slide). */
+  derivation?: string;
   /** Why there is no answer (no vmlinux, module not found, not ELF...). */
   error?: string;
 }
@@ -42,6 +44,8 @@ export interface ResolveContext {
   /** KASLR offset (`Kernel Offset:`), to turn raw runtime addresses into link-time ones. */
   kernelOffset?: bigint;
   arch?: Arch;
+  /** The whole document, for crash-session frames whose offsets come from the session's facts. */
+  log?: CrashLog;
 }
 
 export function contextOf(report?: Report, log?: CrashLog): ResolveContext {
@@ -51,6 +55,7 @@ export function contextOf(report?: Report, log?: CrashLog): ResolveContext {
     version: report?.kernel.version ?? log?.banner?.version ?? sys?.VERSION?.value,
     kernelOffset: report?.kernelOffset ? parseHex(report.kernelOffset) : undefined,
     arch: report?.arch,
+    log,
   };
 }
 
