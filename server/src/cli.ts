@@ -2,9 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { parseCrashLog } from './model/parser';
 import type { Frame, Report } from './model/types';
+import { runDecode } from './symbols/decode';
+import { SymbolService } from './symbols/service';
+import { defaultSettings } from './settings';
 
 const USAGE = `usage:
   oops-lens parse [--json] FILE|-     parse a kernel log / crash report / crash(8) session
+  oops-lens decode [--json] --vmlinux V [--modules DIR]... FILE|-
+                                      annotate every frame with file:line and inline chain
   oops-lens lsp --stdio               run the language server on stdin/stdout
 `;
 
@@ -83,6 +88,11 @@ function cmdParse(args: string[]): number {
 /** Subcommands; other modules add theirs here (e.g. `decode`). */
 export const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   parse: cmdParse,
+  decode: (args) =>
+    runDecode(args, {
+      parse: parseCrashLog, reportJson, frameJson, readInput, write: (t) => process.stdout.write(t),
+      createService: (vmlinux, modulePaths) => new SymbolService(() => ({ ...defaultSettings, vmlinux, modulePaths })),
+    }),
   lsp: () => {
     // createConnection() picks stdio from the `--stdio` argument.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

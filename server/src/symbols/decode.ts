@@ -32,12 +32,12 @@ export async function resolveLog(log: CrashLog, service: SymbolService, token?: 
 /** `path/file.c:123` of the outermost function (the frame's own function). */
 export function outerLocation(r: FrameResolution): string | undefined {
   const outer = r.inlines[r.inlines.length - 1];
-  return outer ? `${treeRelativePath(outer.file)}:${outer.line}` : undefined;
+  return outer && outer.file !== '??' ? `${treeRelativePath(outer.file)}:${outer.line}` : undefined;
 }
 
 /** Lines to insert before the frame: one per inlined callee, innermost first. */
 export function inlineLines(r: FrameResolution): string[] {
-  return r.inlines.slice(0, -1).map((l) => `${l.function} ${treeRelativePath(l.file)}:${l.line} [inline]`);
+  return r.inlines.slice(0, -1).filter((l) => l.file !== '??').map((l) => `${l.function} ${treeRelativePath(l.file)}:${l.line} [inline]`);
 }
 
 /** Annotated text: each frame line gets its location appended and its inline chain above it. */
@@ -70,7 +70,7 @@ export function resolutionJson(r: FrameResolution | undefined) {
   const outer = r.inlines[r.inlines.length - 1];
   return {
     inlines: r.inlines.map((l) => ({ function: l.function, file: l.file, path: treeRelativePath(l.file), line: l.line, column: l.column ?? null })),
-    ...(outer ? { file: treeRelativePath(outer.file), line: outer.line } : {}),
+    ...(outer && outer.file !== '??' ? { file: treeRelativePath(outer.file), line: outer.line } : {}),
     symbolizer: {
       object: r.object ?? null,
       symbol: r.symbol

@@ -6,6 +6,7 @@ import type { CrashLog, Frame, Report } from '../model/types';
 import type { Settings } from '../settings';
 import type { SourceLocation } from './bytes';
 import { DebugObject } from './debug-object';
+import { UNKNOWN } from './dwarf/index';
 import { discoverVmlinux, existingDirs, moduleDirCandidates, vmlinuxCandidates } from './discovery';
 import { EM_AARCH64, EM_ARM, EM_X86_64, EM_386, machineName } from './elf';
 import { parseBanner } from './elf-info';
@@ -190,6 +191,7 @@ export class SymbolService {
     const lookupAddress = address - back;
     const looked = await this.lookupSource(object, lookupAddress, sym?.section);
     if (looked.warning) warnings.push(looked.warning);
+    if (!looked.error) looked.inlines = nameUnknownFunction(looked.inlines, object.symbols.at(lookupAddress));
     const resolution: FrameResolution = {
       object: object.path,
       module: frame.module,
@@ -352,6 +354,18 @@ export class SymbolService {
     }
     return w;
   }
+}
+
+/**
+ * Where DWARF knows no function (assembler code, alignment padding after a function) addr2line
+ * names the ELF symbol containing the address, with `??:0` when there is no line either; so do we.
+ */
+export function nameUnknownFunction(chain: SourceLocation[], sym: ElfSymbol | undefined): SourceLocation[] {
+  if (!sym) return chain;
+  if (chain.length === 0) return [{ function: sym.name, file: UNKNOWN, line: 0 }];
+  const outer = chain[chain.length - 1];
+  if (outer.function !== UNKNOWN && outer.function) return chain;
+  return [...chain.slice(0, -1), { ...outer, function: sym.name }];
 }
 
 /** Return addresses are looked up inside the call instruction. */

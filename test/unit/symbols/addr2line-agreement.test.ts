@@ -24,7 +24,8 @@ function addr2line(file: string, addresses: bigint[], section?: string): SourceL
 }
 
 const strip = (chain: SourceLocation[]) =>
-  chain.filter((l) => l.function !== '??').map((l) => `${l.function} ${l.file}:${l.line}`);
+  // The raw DWARF index knows no ELF symbols: addr2line's symbol-table fallback (`sym ??:0`) is the service's job.
+  chain.filter((l) => l.function !== '??' && l.file !== '??').map((l) => `${l.function} ${l.file}:${l.line}`);
 
 /**
  * A relocatable object linked at fixed addresses (as the truth files of the real module were made):

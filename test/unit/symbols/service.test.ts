@@ -221,3 +221,12 @@ for (const backend of ['addr2line', 'llvm-symbolizer'] as const) {
     assert.deepEqual(b.inlines.map(fmt), a.inlines.map(fmt));
   });
 }
+
+test('assembler code without a DWARF function is named after its ELF symbol, as addr2line does', async () => {
+  const svc = service({ vmlinux: fx.dwarf5 });
+  const [s] = symbol('entry_fixture_after_hwframe');
+  const r = await svc.resolveFrame(frame('entry_fixture_after_hwframe', 2, Number(s.size), { exact: true }), ctx);
+  assert.equal(r.error, undefined);
+  assert.deepEqual(r.inlines.map(fmt), addr2line(fx.dwarf5, s.address + 2n));
+  assert.equal(r.inlines[0].function, 'entry_fixture_after_hwframe');
+});

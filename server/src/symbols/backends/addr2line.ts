@@ -47,7 +47,7 @@ export function parseAddr2linePretty(lines: string[]): SourceLocation[] {
   for (const raw of lines) {
     const line = raw.replace(/^0x[0-9a-f]+: /i, '').replace(/^\s*\(inlined by\)\s*/, '');
     const m = /^(.*) at (.*):(\d+|\?)(?: \(discriminator \d+\))?$/.exec(line.trim());
-    if (!m || m[1] === '??' || m[2] === '??') continue;
+    if (!m || (m[1] === '??' && m[2] === '??')) continue;
     out.push({ function: m[1], file: m[2], line: m[3] === '?' ? 0 : Number(m[3]) });
   }
   return out;
