@@ -1,0 +1,103 @@
+// `npm run test:e2e`: the whole end-to-end check in a real VS Code (code-server), after `npm run build`:
+//   1. package the .vsix with vsce (bundled dist/ only) and check its contents and size budget;
+//   2. build the example workspace's fixture vmlinux (gcc -g) and the extension-host suite;
+//   3. install the .vsix into fresh code-server dirs and run the mocha suite inside the real
+//      extension host through @vscode/test-electron's runTests (vscodeExecutablePath = code-shim.mjs);
+//   4. run the workbench (DOM) test in headless Chromium: grammar scopes, hover widget, outline,
+//      links, lightbulb; screenshots go to test/e2e/.run/screenshots/.
+// Options: --only=vsix|exttests|workbench (repeatable)  --keep (keep run dirs)
+// Env: OOPS_E2E_CACHE (code-server install), CHROMIUM, OOPS_E2E_GREP (mocha grep for step 3).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ROOT, RUNS, clock, installVsix, makeRun, missingPrerequisites } from './lib/harness.mjs';
+import { checkVsix } from './check-vsix.mjs';
+import { buildSuite } from './build-suite.mjs';
+import { buildFixture } from '../../examples/fixture/build.mjs';
+
+const args = process.argv.slice(2);
+const only = args.filter((a) => a.startsWith('--only=')).map((a) => a.slice(7));
+const want = (step) => only.length === 0 || only.includes(step);
+const t = clock();
+const results = [];
+const record = (name, ok, detail = '') => { results.push({ name, ok, detail }); console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`); };
+
+const missing = missingPrerequisites();
+if (missing.length && (want('exttests') || want('workbench'))) {
+  for (const m of missing) console.error(`test:e2e: ${m}`);
+  process.exit(1);
+}
+fs.mkdirSync(RUNS, { recursive: true });
+
+// 1. package
+const vsix = path.join(RUNS, 'oops-lens.vsix');
+{
+  const vsce = path.join(ROOT, 'node_modules/@vscode/vsce/vsce');
+  fs.rmSync(vsix, { force: true });
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) {
+    console.error(r.stdout, r.stderr);
+    record('vsce package', false, `exit ${r.status}`);
+    process.exit(1);
+  }
+  const c = checkVsix(vsix);
+  t.mark(`packaged ${path.relative(ROOT, vsix)}: ${(c.size / 1024).toFixed(1)} KiB, ${c.files.length} files`);
+  record('vsix contents and size budget', c.problems.length === 0, c.problems.join('; ') || `${(c.size / 1024).toFixed(1)} KiB`);
+}
+
+// 2. fixture kernel + suite bundle
+const fixture = buildFixture();
+t.mark(`fixture vmlinux ${fixture.rebuilt ? 'built' : 'up to date'}`);
+const suiteIndex = await buildSuite();
+t.mark('extension-host suite bundled');
+const examples = path.join(ROOT, 'examples');
+
+// 3. mocha suite in the real extension host, through @vscode/test-electron
+if (want('exttests')) {
+  const run = makeRun('exttests');
+  const installed = installVsix(run, vsix);
+  t.mark(`vsix installed into ${path.relative(ROOT, installed)}`);
+  const { runTests } = createRequire(path.join(ROOT, 'package.json'))('@vscode/test-electron');
+  let ok = true; let detail = '';
+  try {
+    await runTests({
+      vscodeExecutablePath: path.join(ROOT, 'test/e2e/code-shim.mjs'),
+      // the installed copy of the .vsix is the development path: the suite tests the packaged bits
+      extensionDevelopmentPath: installed,
+      extensionTestsPath: suiteIndex,
+      launchArgs: [`--user-data-dir=${run.userData}`, `--extensions-dir=${run.extensions}`, examples],
+      reuseMachineInstall: true,
+      extensionTestsEnv: { OOPS_E2E_RESULT: path.join(run.dir, 'mocha-result.json') },
+    });
+  } catch (e) { ok = false; detail = String(e?.message ?? e); }
+  const resultFile = path.join(run.dir, 'mocha-result.json');
+  if (fs.existsSync(resultFile)) {
+    const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    detail = `${r.passed.length} passed, ${r.failed.length} failed${r.failed.length ? `: ${r.failed.map((f) => f.title).join('; ')}` : ''}`;
+  }
+  t.mark('extension-host suite done');
+  record('extension-host suite (@vscode/test-electron runTests -> code-server)', ok, detail);
+}
+
+// 4. workbench DOM test
+if (want('workbench')) {
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', path.join(ROOT, 'test/e2e/workbench.e2e.mjs')],
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, OOPS_E2E_VSIX: vsix } });
+  t.mark('workbench test done');
+  record('workbench (DOM) test', r.status === 0, r.status === 0 ? '' : `exit ${r.status}`);
+}
+
+console.log(`\ne2e summary (${(t.marks[Object.keys(t.marks).pop()] / 1000).toFixed(1)} s):`);
+for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'} ${r.name}${r.detail ? ` — ${r.detail}` : ''}`);
+if (!args.includes('--keep')) pruneRuns();
+process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Keep the last few run dirs (logs, screenshots) for inspection; remove older ones. */
+function pruneRuns(keep = 4) {
+  const dirs = fs.readdirSync(RUNS).filter((d) => /^(exttests|workbench|start)-/.test(d)).sort();
+  const byTag = new Map();
+  for (const d of dirs) { const tag = d.split('-')[0]; byTag.set(tag, [...(byTag.get(tag) ?? []), d]); }
+  for (const list of byTag.values()) for (const d of list.slice(0, -keep)) fs.rmSync(path.join(RUNS, d), { recursive: true, force: true });
+}
