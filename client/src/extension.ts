@@ -44,6 +44,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  context.subscriptions.push(
+    vscode.commands.registerCommand('oopsLens.useVmlinux', async (file: string) => {
+      try {
+        const st = await vscode.workspace.fs.stat(vscode.Uri.file(file));
+        if (st.type !== vscode.FileType.File) throw new Error('not a file');
+      } catch {
+        void vscode.window.showErrorMessage(`Oops Lens: ${file} does not exist on this machine; install the matching debug package or pick the file with "Oops Lens: Select vmlinux".`);
+        return;
+      }
+      const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      await vscode.workspace.getConfiguration('oopsLens').update('vmlinux', file, target);
+      void vscode.window.showInformationMessage(`Oops Lens: using ${file}; the status bar says whether it matches the report.`);
+    }),
+  );
+
   await client.start();
   client.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
     status.text = p.text;

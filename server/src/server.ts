@@ -17,6 +17,8 @@ import { provideFoldingRanges } from './features/folding';
 import { computeDiagnostics } from './features/diagnostics';
 import { provideHover } from './features/hover';
 import { legend, provideSemanticTokens } from './features/semantic-tokens';
+import { SymbolService } from './symbols/service';
+import { crashSessionCodeActions } from './features/crash-session';
 
 /** Custom notifications/requests between client and server. */
 export const Protocol = {
@@ -51,7 +53,8 @@ export function startServer(connection: Connection): void {
       return { report: (m, p) => reporter?.report(m, p), done: () => reporter?.done() };
     },
   };
-  const ctx: FeatureContext = { settings: () => settings, trusted: () => trusted, client };
+  const symbols = new SymbolService(() => settings, { trusted: () => trusted, log: (m) => connection.console.log(m) });
+  const ctx: FeatureContext = { settings: () => settings, trusted: () => trusted, client, symbols };
 
   const stateOf = (uri: string): DocumentState | undefined => {
     const doc = documents.get(uri);
@@ -84,6 +87,7 @@ export function startServer(connection: Connection): void {
         foldingRangeProvider: true,
         hoverProvider: true,
         semanticTokensProvider: { legend, full: true },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor'] },
       },
       serverInfo: { name: 'oops-lens' },
     };
@@ -106,11 +110,14 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfig) await pullSettings();
     else settings = resolveSettings((change.settings as { oopsLens?: unknown })?.oopsLens);
+    symbols.reset();
     for (const d of documents.all()) publishDiagnostics(d.uri);
   });
   connection.onNotification(Protocol.trust, (p: { trusted: boolean }) => {
     trusted = !!p?.trusted;
+    symbols.reset();
   });
+  connection.onShutdown(() => symbols.dispose());
 
   function publishDiagnostics(uri: string): void {
     try {
@@ -130,6 +137,7 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol(guard('documentSymbol', [], (doc) => provideDocumentSymbols(doc)));
   connection.onFoldingRanges(guard('foldingRange', [], (doc) => provideFoldingRanges(doc)));
   connection.onHover(guard('hover', null, (doc, p) => provideHover(doc, p.position.line, p.position.character, ctx)));
+  connection.onCodeAction(guard('codeAction', [], (doc, p) => [...crashSessionCodeActions(doc, p.range)]));
   connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (doc) => provideSemanticTokens(doc)));
 
   documents.listen(connection);

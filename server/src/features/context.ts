@@ -2,6 +2,7 @@
 // Features are functions `(doc, ..., ctx) => result`; server.ts only routes requests to them.
 import type { CrashLog } from '../model/types';
 import type { Settings } from '../settings';
+import type { SymbolService } from '../symbols/service';
 
 /** One open document, parsed once per version. */
 export interface DocumentState {
@@ -20,8 +21,8 @@ export interface ClientSink {
   notify(kind: 'info' | 'warning' | 'error', message: string): void;
   /** Status bar text for the symbolizer state. */
   status(text: string, tooltip?: string): void;
-  /** Work progress; returns an object to report and end it. */
-  progress(title: string): { report(message: string, percentage?: number): void; done(): void };
+  /** Work progress; returns an object to report and end it. `signal` aborts when the user cancels it. */
+  progress(title: string): { report(message: string, percentage?: number): void; done(): void; signal?: AbortSignal };
 }
 
 export interface FeatureContext {
@@ -29,6 +30,8 @@ export interface FeatureContext {
   /** VS Code workspace trust, as told by the client; false = never run tools/git with paths from settings. */
   trusted(): boolean;
   client: ClientSink;
+  /** The symbolizer (vmlinux/module debug files); absent in contexts that have none (some tests). */
+  symbols?: SymbolService;
 }
 
 /** A ClientSink that drops everything (CLI, tests). */

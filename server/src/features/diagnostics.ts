@@ -2,6 +2,7 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { DocumentState } from './context';
 import { toRange } from './positions';
+import { crashSessionDiagnostics } from './crash-session';
 
 export const SOURCE = 'oops-lens';
 
@@ -23,5 +24,6 @@ export function computeDiagnostics(doc: DocumentState): Diagnostic[] {
     d.tags = [DiagnosticTag.Unnecessary];
     out.push(d);
   }
+  out.push(...crashSessionDiagnostics(doc));
   return out;
 }
