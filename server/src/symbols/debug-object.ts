@@ -53,7 +53,7 @@ export class DebugObject {
   get relocatable(): boolean { return this.elf.type === ET_REL; }
 
   get symbols(): SymbolTable {
-    if (!this.symbolTable) this.symbolTable = new SymbolTable(this.elf, this.raw(), (i) => this.layout.base(i));
+    if (!this.symbolTable) this.symbolTable = new SymbolTable(this.elf, (i) => this.layout.base(i));
     return this.symbolTable;
   }
 

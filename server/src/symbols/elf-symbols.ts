@@ -1,7 +1,7 @@
 // The symbol table of one ELF object seen the way kallsyms sees it: text symbols (FUNC and NOTYPE
 // labels) whose size is the distance to the next symbol of the same section, so that a printed
 // `func+0x6d/0x100` can be matched even among same-named static functions.
-import { ElfFile, ElfSection, Reader, cString, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS, SHF_EXECINSTR, SHF_ALLOC, ET_REL, SHT_SYMTAB_SHNDX } from './elf';
+import { ElfFile, Reader, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS, SHF_EXECINSTR, SHF_ALLOC, ET_REL, SHT_SYMTAB_SHNDX } from './elf';
 
 export const STT_NOTYPE = 0;
 export const STT_OBJECT = 1;
@@ -56,31 +56,62 @@ function isTextCandidate(name: string): boolean {
   return name.length > 0 && name[0] !== '$' && !name.startsWith('.L') && !name.startsWith('L0\x01');
 }
 
-export function readRawSymbols(elf: ElfFile): { symbols: RawSymbol[]; table?: ElfSection } {
+interface SymtabView {
+  r: Reader;
+  strings: Buffer;
+  count: number;
+  ent: number;
+  xindex?: Reader;
+}
+
+function symtabView(elf: ElfFile): SymtabView | undefined {
   const table = elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
-  if (!table || table.type === SHT_NOBITS) return { symbols: [] };
+  if (!table || table.type === SHT_NOBITS) return undefined;
   const strSec = elf.sections[table.link];
-  const strings = strSec ? elf.readAll(strSec) : new Uint8Array(0);
+  const str = strSec ? elf.readAll(strSec) : new Uint8Array(0);
   const data = elf.readAll(table);
-  const r = new Reader(data, elf.littleEndian);
   const ent = elf.is64 ? 24 : 16;
-  const count = Math.floor(data.length / ent);
   const shndxSec = elf.sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === table.index);
-  const xindex = shndxSec ? new Reader(elf.readAll(shndxSec), elf.littleEndian) : undefined;
-  const out: RawSymbol[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const o = i * ent;
-    const nameOff = r.u32(o);
-    let info: number, shndx: number, value: bigint, size: bigint;
-    if (elf.is64) {
-      info = r.u8(o + 4); shndx = r.u16(o + 6); value = r.u64(o + 8); size = r.u64(o + 16);
-    } else {
-      value = BigInt(r.u32(o + 4)); size = BigInt(r.u32(o + 8)); info = r.u8(o + 12); shndx = r.u16(o + 14);
-    }
-    if (shndx === SHN_XINDEX && xindex) shndx = xindex.u32(i * 4);
-    out[i] = { name: nameOff ? cString(strings, nameOff) : '', value, size, type: info & 0xf, bind: info >> 4, shndx };
+  return {
+    r: new Reader(data, elf.littleEndian),
+    strings: Buffer.from(str.buffer, str.byteOffset, str.byteLength),
+    count: Math.floor(data.length / ent),
+    ent,
+    xindex: shndxSec ? new Reader(elf.readAll(shndxSec), elf.littleEndian) : undefined,
+  };
+}
+
+function nameAt(strings: Buffer, off: number): string {
+  if (off <= 0 || off >= strings.length) return '';
+  let end = strings.indexOf(0, off);
+  if (end < 0) end = strings.length;
+  return strings.toString('utf8', off, end);
+}
+
+/** One entry of the table without its name: cheap enough to run over 130k vmlinux symbols. */
+function entryAt(elf: ElfFile, v: SymtabView, i: number): { nameOff: number; info: number; shndx: number; value: bigint; size: bigint } {
+  const o = i * v.ent;
+  const r = v.r;
+  let info: number, shndx: number, value: bigint, size: bigint;
+  if (elf.is64) {
+    info = r.u8(o + 4); shndx = r.u16(o + 6); value = r.u64(o + 8); size = r.u64(o + 16);
+  } else {
+    value = BigInt(r.u32(o + 4)); size = BigInt(r.u32(o + 8)); info = r.u8(o + 12); shndx = r.u16(o + 14);
   }
-  return { symbols: out, table };
+  if (shndx === SHN_XINDEX && v.xindex) shndx = v.xindex.u32(i * 4);
+  return { nameOff: r.u32(o), info, shndx, value, size };
+}
+
+/** Every entry of the symbol table (index = symbol index for relocations). */
+export function readRawSymbols(elf: ElfFile): { symbols: RawSymbol[] } {
+  const v = symtabView(elf);
+  if (!v) return { symbols: [] };
+  const out: RawSymbol[] = new Array(v.count);
+  for (let i = 0; i < v.count; i++) {
+    const e = entryAt(elf, v, i);
+    out[i] = { name: nameAt(v.strings, e.nameOff), value: e.value, size: e.size, type: e.info & 0xf, bind: e.info >> 4, shndx: e.shndx };
+  }
+  return { symbols: out };
 }
 
 export interface SymbolChoice {
@@ -95,52 +126,58 @@ export class SymbolTable {
   readonly text: ElfSymbol[] = [];
   private readonly byNameMap = new Map<string, ElfSymbol[]>();
   private strippedNames?: Map<string, ElfSymbol[]>;
-  private readonly objects = new Map<string, RawSymbol>();
+  private readonly view?: SymtabView;
 
   /**
    * @param sectionBase address of a section's first byte: sh_addr for linked files, the synthetic
    *   layout base for ET_REL objects.
    */
-  constructor(readonly elf: ElfFile, readonly raw: RawSymbol[], readonly sectionBase: (index: number) => bigint) {
+  constructor(readonly elf: ElfFile, readonly sectionBase: (index: number) => bigint) {
+    const view = symtabView(elf);
+    const exec = elf.sections.map((sec) => (sec.flags & SHF_EXECINSTR) !== 0 && sec.type !== SHT_NOBITS);
     const bySection = new Map<number, ElfSymbol[]>();
-    for (const s of raw) {
-      if (s.shndx === SHN_UNDEF || s.shndx >= SHN_LORESERVE) continue;
-      const sec = elf.sections[s.shndx];
-      if (!sec) continue;
-      if (s.type === STT_OBJECT && s.name) this.objects.set(s.name, s);
-      if (s.type !== STT_FUNC && s.type !== STT_NOTYPE && s.type !== STT_GNU_IFUNC) continue;
-      if (!(sec.flags & SHF_EXECINSTR) || !isTextCandidate(s.name)) continue;
-      const value = elf.type === ET_REL ? s.value : s.value - sec.addr;
+    for (let i = 0; view && i < view.count; i++) {
+      const e = entryAt(elf, view, i);
+      const type = e.info & 0xf;
+      if (type !== STT_FUNC && type !== STT_NOTYPE && type !== STT_GNU_IFUNC) continue;
+      if (e.shndx === SHN_UNDEF || e.shndx >= SHN_LORESERVE || !exec[e.shndx]) continue;
+      const name = nameAt(view.strings, e.nameOff);
+      if (!isTextCandidate(name)) continue;
+      const sec = elf.sections[e.shndx];
+      const value = elf.type === ET_REL ? e.value : e.value - sec.addr;
       const sym: ElfSymbol = {
-        name: s.name, address: sectionBase(s.shndx) + value, elfSize: s.size, kallsymsSize: 0n,
-        section: sec.name, sectionIndex: s.shndx, value: s.value, type: s.type, global: s.bind !== 0,
+        name, address: sectionBase(e.shndx) + value, elfSize: e.size, kallsymsSize: 0n,
+        section: sec.name, sectionIndex: e.shndx, value: e.value, type, global: e.info >> 4 !== 0,
       };
-      let list = bySection.get(s.shndx);
-      if (!list) bySection.set(s.shndx, (list = []));
+      let list = bySection.get(e.shndx);
+      if (!list) bySection.set(e.shndx, (list = []));
       list.push(sym);
     }
-    for (const [index, list] of bySection) {
-      list.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    this.view = view;
+    // Sections do not overlap: sort each by offset (plain numbers), then the sections by base.
+    const sections = [...bySection.keys()].sort((a, b) => cmp(sectionBase(a), sectionBase(b)));
+    for (const index of sections) {
+      const list = bySection.get(index)!;
+      const base = sectionBase(index);
+      const offsets = new Map<ElfSymbol, number>(list.map((x) => [x, Number(x.address - base)]));
+      list.sort((a, b) => offsets.get(a)! - offsets.get(b)!);
       const sec = elf.sections[index];
-      const end = sectionBase(index) + BigInt(sec.size);
-      let next = end;
+      let next = base + BigInt(sec.size);
       for (let i = list.length - 1; i >= 0; i--) {
         if (i < list.length - 1 && list[i + 1].address > list[i].address) next = list[i + 1].address;
         list[i].kallsymsSize = next > list[i].address ? next - list[i].address : list[i].elfSize;
       }
-      for (const s of list) this.text.push(s);
+      for (const x of list) this.text.push(x);
     }
-    this.text.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-    for (const s of this.text) {
-      const l = this.byNameMap.get(s.name);
-      if (l) l.push(s);
-      else this.byNameMap.set(s.name, [s]);
+    for (const x of this.text) {
+      const l = this.byNameMap.get(x.name);
+      if (l) l.push(x);
+      else this.byNameMap.set(x.name, [x]);
     }
   }
 
   static fromElf(elf: ElfFile, sectionBase?: (index: number) => bigint): SymbolTable {
-    const { symbols } = readRawSymbols(elf);
-    return new SymbolTable(elf, symbols, sectionBase ?? ((i) => elf.sections[i].addr));
+    return new SymbolTable(elf, sectionBase ?? ((i) => elf.sections[i].addr));
   }
 
   get size(): number { return this.text.length; }
@@ -162,8 +199,19 @@ export class SymbolTable {
     return this.strippedNames.get(name) ?? this.strippedNames.get(kallsymsName(name)) ?? [];
   }
 
-  /** A data object symbol (e.g. `linux_banner`). */
-  object(name: string): RawSymbol | undefined { return this.objects.get(name); }
+  /** A data object symbol (e.g. `linux_banner`), by a scan of the table (needed once per file). */
+  object(name: string): RawSymbol | undefined {
+    const v = this.view;
+    if (!v) return undefined;
+    const want = Buffer.from(name + '\0', 'utf8');
+    for (let i = 0; i < v.count; i++) {
+      const e = entryAt(this.elf, v, i);
+      if ((e.info & 0xf) !== STT_OBJECT || e.nameOff <= 0) continue;
+      if (v.strings.compare(want, 0, want.length, e.nameOff, e.nameOff + want.length) !== 0) continue;
+      return { name, value: e.value, size: e.size, type: STT_OBJECT, bind: e.info >> 4, shndx: e.shndx };
+    }
+    return undefined;
+  }
 
   /** The text symbol whose kallsyms extent contains `address` (a named function preferred over a label alias). */
   at(address: bigint): ElfSymbol | undefined {
@@ -206,6 +254,10 @@ export class SymbolTable {
     const fits = offset !== undefined ? candidates.find((s) => BigInt(offset) < s.kallsymsSize) : undefined;
     return { symbol: fits ?? candidates[0], candidates, warnings };
   }
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function rank(s: ElfSymbol): number {
