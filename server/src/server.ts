@@ -19,6 +19,8 @@ import { provideHover } from './features/hover';
 import { legend, provideSemanticTokens } from './features/semantic-tokens';
 import { SymbolService } from './symbols/service';
 import { crashSessionCodeActions } from './features/crash-session';
+import { provideCodeActions } from './features/code-actions';
+import { FixCommands, FixService, GIT_SCHEME } from './features/fix-commands';
 
 /** Custom notifications/requests between client and server. */
 export const Protocol = {
@@ -42,15 +44,26 @@ export function startServer(connection: Connection): void {
       else void connection.window.showInformationMessage(m);
     },
     status: (text, tooltip) => void connection.sendNotification(Protocol.status, { text, tooltip }),
-    progress: (title) => {
+    progress: (title, options) => {
       const token = `oops-lens-${++progressTokens}`;
+      const cancelled = new AbortController();
       let reporter: { report(m: string, p?: number): void; done(): void } | undefined;
+      let finished = false;
       void connection.window.createWorkDoneProgress().then((p) => {
-        p.begin(title);
+        p.begin(title, 0, undefined, !!options?.cancellable);
+        p.token.onCancellationRequested(() => cancelled.abort());
         reporter = { report: (m, pct) => p.report(pct ?? 0, m), done: () => p.done() };
+        if (finished) p.done();
       }, () => undefined);
       void token;
-      return { report: (m, p) => reporter?.report(m, p), done: () => reporter?.done() };
+      return {
+        report: (m, p) => reporter?.report(m, p),
+        done: () => {
+          finished = true;
+          reporter?.done();
+        },
+        signal: cancelled.signal,
+      };
     },
   };
   const symbols = new SymbolService(() => settings, { trusted: () => trusted, log: (m) => connection.console.log(m) });
@@ -60,6 +73,14 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     return doc ? cache.get(uri, doc.version, () => doc.getText()) : undefined;
   };
+  const fixes = new FixService(
+    ctx,
+    {
+      showDocument: async (uri, o) => (await connection.window.showDocument({ uri, external: o.external, takeFocus: true })).success,
+      ask: async (message, items) => (await connection.window.showInformationMessage(message, ...items.map((title) => ({ title }))))?.title,
+    },
+    stateOf,
+  );
 
   /** Run a feature; on a bug, log it and answer this request with `fallback`. */
   function guard<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: DocumentState, params: P) => R | Promise<R>) {
@@ -88,6 +109,8 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         semanticTokensProvider: { legend, full: true },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor'] },
+        executeCommandProvider: { commands: Object.values(FixCommands) },
+        workspace: { textDocumentContent: { schemes: [GIT_SCHEME] } },
       },
       serverInfo: { name: 'oops-lens' },
     };
@@ -137,7 +160,22 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol(guard('documentSymbol', [], (doc) => provideDocumentSymbols(doc)));
   connection.onFoldingRanges(guard('foldingRange', [], (doc) => provideFoldingRanges(doc)));
   connection.onHover(guard('hover', null, (doc, p) => provideHover(doc, p.position.line, p.position.character, ctx)));
-  connection.onCodeAction(guard('codeAction', [], (doc, p) => [...crashSessionCodeActions(doc, p.range)]));
+  connection.onCodeAction(guard('codeAction', [], (doc, p) => [...crashSessionCodeActions(doc, p.range), ...provideCodeActions(doc, p.range, ctx, fixes)]));
+  connection.onExecuteCommand(async (p, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    try {
+      return await fixes.execute(p.command, p.arguments ?? [], cancel.signal);
+    } catch (e) {
+      connection.console.error(`${p.command} failed: ${(e as Error).stack ?? e}`);
+      return null;
+    }
+  });
+  connection.workspace.textDocumentContent.on(async (p, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    return { text: await fixes.content(p.uri, cancel.signal) };
+  });
   connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (doc) => provideSemanticTokens(doc)));
 
   documents.listen(connection);

@@ -22,7 +22,7 @@ export interface ClientSink {
   /** Status bar text for the symbolizer state. */
   status(text: string, tooltip?: string): void;
   /** Work progress; returns an object to report and end it. `signal` aborts when the user cancels it. */
-  progress(title: string): { report(message: string, percentage?: number): void; done(): void; signal?: AbortSignal };
+  progress(title: string, options?: { cancellable?: boolean }): { report(message: string, percentage?: number): void; done(): void; signal?: AbortSignal };
 }
 
 export interface FeatureContext {

@@ -137,7 +137,7 @@ export class FixService {
       this.ctx.client.notify('warning', `Cannot search upstream fixes for ${t.function}(): ${reason}.`);
       return undefined;
     }
-    const progress = this.ctx.client.progress(`Upstream fixes for ${t.function}()`);
+    const progress = this.ctx.client.progress(`Upstream fixes for ${t.function}()`, { cancellable: true });
     const ac = new AbortController();
     const cancel = () => ac.abort();
     signal?.addEventListener('abort', cancel, { once: true });
