@@ -80,8 +80,11 @@ function collapse(s: string): string {
 export function headerName(signature: string): string | undefined {
   const sc = /\b(?:COMPAT_)?SYSCALL_DEFINE\d\s*\(\s*(\w+)/.exec(signature);
   if (sc) return sc[1];
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(signature);
-  return m ? m[1] : undefined;
+  const m = /([A-Za-z_]\w*)\s*\(\s*(\w*)/.exec(signature);
+  if (!m) return undefined;
+  // A defining macro (`DEFINE_IDTENTRY_RAW_ERRORCODE(exc_page_fault)`) names the function in its argument.
+  if (/^[A-Z][A-Z0-9_]*$/.test(m[1]) && m[2] && signature.trimStart().startsWith(m[1])) return m[2];
+  return m[1];
 }
 
 function extentFrom(text: string, headFirst: Node, body: Node): FunctionExtent {

@@ -72,9 +72,11 @@ export function stripKnownPrefix(path: string): string | undefined {
  * top-level name directly followed by another one unless it nests legitimately (`include/net`).
  */
 export function guessTreePath(path: string): string | undefined {
-  const segs = normalisePath(path).replace(/^\//, '').split('/');
+  const n = normalisePath(path);
+  const segs = n.replace(/^\//, '').split('/');
   if (segs.length < 2) return undefined;
-  for (let i = 0; i < segs.length - 1; i++) {
+  // In an absolute path the first segment is the filesystem's (/usr, /lib), not the tree's.
+  for (let i = n.startsWith('/') ? 1 : 0; i < segs.length - 1; i++) {
     if (!KERNEL_TOP_DIRS.has(segs[i])) continue;
     const next = segs[i + 1];
     if (i + 1 < segs.length - 1 && KERNEL_TOP_DIRS.has(next) && !NESTING_PARENTS.has(segs[i])) continue;

@@ -78,20 +78,38 @@ interface TreeState {
   index?: TreeIndex;
   building?: Promise<TreeIndex>;
   controller?: AbortController;
-  waiters: number;
+  /** Progress callbacks of the callers waiting for the build. */
+  listeners?: Set<(message: string, percentage: number) => void>;
   answers: Map<string, DefinitionSite[]>;
 }
 const trees = new Map<string, TreeState>();
 
 function treeState(dir: string): TreeState {
   let s = trees.get(dir);
-  if (!s) { s = { waiters: 0, answers: new Map() }; trees.set(dir, s); }
+  if (!s) { s = { answers: new Map() }; trees.set(dir, s); }
   return s;
 }
 
-/** Forget cached indexes and answers (a tree was updated, or tests). */
+/** Forget cached indexes and answers (a tree was updated, or tests); stops builds in progress. */
 export function clearSourceCaches(dir?: string): void {
-  if (dir) trees.delete(resolvePath(dir)); else trees.clear();
+  for (const [d, st] of trees) {
+    if (dir && d !== resolvePath(dir)) continue;
+    st.controller?.abort();
+    trees.delete(d);
+  }
+}
+
+/** Stop an index build in progress (the user cancelled it); the next lookup starts again. */
+export function cancelIndexing(dir: string): void {
+  trees.get(resolvePath(dir))?.controller?.abort();
+}
+
+let memo: { key: string; roots: SourceRoots } | undefined;
+/** One SourceRoots per settings value, so per-instance caches survive between requests. */
+export function sourceRootsFor(roots: string[], pathMap: Record<string, string>): SourceRoots {
+  const key = JSON.stringify([roots, pathMap]);
+  if (memo?.key !== key) memo = { key, roots: new SourceRoots(roots, pathMap) };
+  return memo.roots;
 }
 
 export class SourceRoots {
@@ -159,21 +177,31 @@ export class SourceRoots {
     return undefined;
   }
 
-  /** Index of one root, building it on first use (shared by concurrent callers, cancelled when all give up). */
+  /**
+   * Index of one root, building it on first use. Concurrent callers share one build. A caller whose
+   * signal aborts stops waiting, but the build goes on in the background (it is time-sliced) so the
+   * next request finds it done; `cancelIndexing` stops a build for good.
+   */
   private async indexOf(root: SourceRoot, opts: LookupOptions): Promise<TreeIndex> {
     const st = treeState(root.dir);
     if (st.index) return st.index;
     if (!st.building) {
       st.controller = new AbortController();
       const label = root.kernel ? `Indexing kernel tree ${root.dir}` : `Indexing ${root.dir}`;
+      st.listeners = new Set();
+      const listeners = st.listeners;
       st.building = TreeIndex.build(root.dir, {
         signal: st.controller.signal,
-        onProgress: (done, total) => opts.onProgress?.(`${label}: ${done}/${total} files`, total ? Math.floor((100 * done) / total) : 0),
-      }).then((ix) => { st.index = ix; return ix; }).finally(() => { st.building = undefined; st.controller = undefined; });
+        onProgress: (done, total) => {
+          const pct = total ? Math.floor((100 * done) / total) : 0;
+          for (const l of listeners) l(`${label}: ${done}/${total} files`, pct);
+        },
+      }).then((ix) => { st.index = ix; return ix; }).finally(() => { st.building = undefined; st.controller = undefined; st.listeners = undefined; });
+      st.building.catch(() => undefined);
     }
     const building = st.building;
-    const controller = st.controller;
-    st.waiters++;
+    const listener = opts.onProgress;
+    if (listener) st.listeners?.add(listener);
     try {
       if (!opts.signal) return await building;
       return await new Promise<TreeIndex>((res, rej) => {
@@ -183,8 +211,7 @@ export class SourceRoots {
         building.then(res, rej).finally(() => opts.signal!.removeEventListener('abort', onAbort));
       });
     } finally {
-      st.waiters--;
-      if (st.waiters === 0 && !st.index && opts.signal?.aborted) controller?.abort();
+      if (listener) st.listeners?.delete(listener);
     }
   }
 
