@@ -59,7 +59,7 @@ export interface FuncSymbol { name: string; address: bigint; size: number }
 
 /** Text symbols (nm -S), sorted by address; size 0 when nm shows none. */
 export function textSymbols(elf: string): FuncSymbol[] {
-  const out = execFileSync('nm', ['-S', '--defined-only', elf], { encoding: 'utf8' });
+  const out = execFileSync('nm', ['-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const syms: FuncSymbol[] = [];
   for (const line of out.split('\n')) {
     const m = /^([0-9a-f]+) (?:([0-9a-f]+) )?[tTwW] (\S+)$/.exec(line);
