@@ -14,5 +14,8 @@ chmodSync('dist/cli.js', 0o755);
 const wasm = [
   ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
   ['node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm'],
+  // iced-x86 reads iced_x86_bg.wasm from __dirname (= dist/ once bundled); capstone.wasm is read by symbols/disasm/arm.ts
+  ['node_modules/iced-x86/iced_x86_bg.wasm', 'dist/iced_x86_bg.wasm'],
+  ['node_modules/capstone-wasm/dist/capstone.wasm', 'dist/capstone.wasm'],
 ];
 for (const [from, to] of wasm) if (existsSync(from)) copyFileSync(from, to);
