@@ -15,6 +15,7 @@ import { ModuleDirectory, isCompressedModule, normalizeModuleName, readCompresse
 import { contextOf, FrameResolution, hex, parseHex, ResolveContext, ResolvedFrame } from './resolution';
 import type { SourceBackend } from './backends/backend';
 import { createBackend } from './backends/create';
+import { placeSessionFrame } from './session-addresses';
 
 export interface SymbolServiceOptions {
   /** Workspace trust: when false, paths from settings are ignored (only standard places are used). */
@@ -40,7 +41,14 @@ interface Opened {
   error?: string;
   mtimeMs: number;
   size: number;
+  /** When the file was last stat()ed: hovers within STAT_INTERVAL reuse the answer. */
+  checkedAt?: number;
 }
+
+/** How long a stat() of a debug file (replaced? deleted?) or a directory listing is trusted. */
+const STAT_INTERVAL_MS = 2000;
+/** Resolutions kept for repeated hovers / decodes of the same frames. */
+const RESOLUTION_CACHE = 20_000;
 
 const machineArch: Record<number, string> = { [EM_X86_64]: 'x86_64', [EM_386]: 'i386', [EM_AARCH64]: 'arm64', [EM_ARM]: 'arm' };
 
@@ -49,6 +57,10 @@ export class SymbolService {
   private readonly moduleObjects = new Map<string, Promise<{ object?: DebugObject; error?: string }>>();
   private readonly dirs = new Map<string, ModuleDirectory>();
   private readonly verified = new Map<string, string[]>();
+  private readonly resolutions = new Map<string, FrameResolution>();
+  private readonly dirCache = new Map<string, { dirs: string[]; at: number }>();
+  private readonly objectIds = new WeakMap<DebugObject, number>();
+  private nextObjectId = 1;
   private backend?: SourceBackend;
   private backendKind?: string;
   private lastStatus: SymbolStatus = { state: 'none', text: 'vmlinux: none' };
@@ -127,6 +139,8 @@ export class SymbolService {
     this.moduleObjects.clear();
     this.dirs.clear();
     this.verified.clear();
+    this.resolutions.clear();
+    this.dirCache.clear();
     this.backend?.dispose();
     this.backend = undefined;
     this.backendKind = undefined;
@@ -158,6 +172,22 @@ export class SymbolService {
       object = v.object;
       warnings.push(...v.warnings);
     }
+    const key = frame.source === 'crash-bt' ? undefined : this.cacheKey(object, frame, ctx);
+    const hit = key !== undefined ? this.resolutions.get(key) : undefined;
+    if (hit) return { ...hit, inlines: [...hit.inlines], warnings: [...hit.warnings] };
+    const done = (r: FrameResolution): FrameResolution => {
+      if (key === undefined) return r;
+      if (this.resolutions.size >= RESOLUTION_CACHE) this.resolutions.delete(this.resolutions.keys().next().value as string);
+      this.resolutions.set(key, { ...r, inlines: [...r.inlines], warnings: [...r.warnings] });
+      return r;
+    };
+    let derivation: string | undefined;
+    if (frame.source === 'crash-bt' && frame.offset === undefined && ctx.log) {
+      const placed = placeSessionFrame(frame, ctx.log, object);
+      if ('error' in placed) return { object: object.path, module: frame.module, returnAddress, inlines: [], warnings, error: placed.error };
+      frame = placed.frame;
+      derivation = placed.how;
+    }
     if (frame.buildId && object.buildId && frame.buildId.toLowerCase() !== object.buildId)
       warnings.push(`build ID ${frame.buildId} printed, ${object.path} has ${object.buildId}: wrong debug file`);
 
@@ -185,7 +215,7 @@ export class SymbolService {
       const error = fn
         ? `${fn} not found in ${object.path}${object.symbols.size === 0 ? ' (no symbol table: stripped?)' : ''}`
         : 'frame has neither a known symbol nor an address';
-      return { object: object.path, module: frame.module, returnAddress, inlines: [], warnings, error };
+      return done({ object: object.path, module: frame.module, returnAddress, inlines: [], warnings, error });
     }
     const back = returnAddress && (frame.offset === undefined || frame.offset > 0) ? returnDelta(object) : 0n;
     const lookupAddress = address - back;
@@ -201,6 +231,7 @@ export class SymbolService {
       inlines: looked.inlines,
       warnings,
       error: looked.error,
+      derivation,
     };
     if (sym) {
       resolution.symbol = {
@@ -209,13 +240,25 @@ export class SymbolService {
       };
       if (object.relocatable) resolution.sectionOffset = address - object.layout.base(sym.sectionIndex);
     }
-    return resolution;
+    return looked.transient ? resolution : done(resolution);
   }
 
-  private async lookupSource(object: DebugObject, address: bigint, section?: string): Promise<{ inlines: SourceLocation[]; error?: string; warning?: string }> {
+  /** Everything a resolution depends on besides the object's contents. */
+  private cacheKey(object: DebugObject, frame: Frame, ctx: ResolveContext): string {
+    let id = this.objectIds.get(object);
+    if (id === undefined) this.objectIds.set(object, (id = this.nextObjectId++));
+    return [
+      id, this.settings().symbolizer, frame.function, frame.offset, frame.size, frame.exact, frame.address, frame.buildId, frame.module,
+      ctx.kernelOffset, ctx.release, ctx.version, ctx.arch,
+    ].join('\0');
+  }
+
+  private async lookupSource(object: DebugObject, address: bigint, section?: string): Promise<{ inlines: SourceLocation[]; error?: string; warning?: string; transient?: boolean }> {
     const backend = this.externalBackend();
     if (backend) {
       const r = await backend.lookup(object, address, section);
+      // A tool that failed (not installed, crashed) may work after a settings change: do not cache that.
+      if (r.error) return { ...r, transient: true };
       if (!r.unsupported) return r;
       const builtin = object.lookup(address);
       return { ...builtin, warning: r.unsupported };
@@ -235,6 +278,8 @@ export class SymbolService {
   }
 
   private open(path: string): Opened {
+    const cached0 = this.objects.get(path);
+    if (cached0?.checkedAt !== undefined && Date.now() - cached0.checkedAt < STAT_INTERVAL_MS) return cached0;
     let st;
     try {
       st = statSync(path);
@@ -243,11 +288,14 @@ export class SymbolService {
     }
     if (!st.isFile()) return { error: `${path} is not a file`, mtimeMs: 0, size: 0 };
     const cached = this.objects.get(path);
-    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) {
+      cached.checkedAt = Date.now();
+      return cached;
+    }
     cached?.object?.close();
     let opened: Opened;
     try {
-      opened = { object: DebugObject.open(path), mtimeMs: st.mtimeMs, size: st.size };
+      opened = { object: DebugObject.open(path), mtimeMs: st.mtimeMs, size: st.size, checkedAt: Date.now() };
       this.options.log?.(`opened ${path}`);
     } catch (e) {
       opened = { error: (e as Error).message, mtimeMs: st.mtimeMs, size: st.size };
@@ -258,7 +306,13 @@ export class SymbolService {
 
   private moduleDirs(release?: string): string[] {
     const configured = this.trusted() ? this.settings().modulePaths : [];
-    return [...configured, ...existingDirs(release ? moduleDirCandidates(release, this.options.root) : [])];
+    const key = release ?? '';
+    let std = this.dirCache.get(key);
+    if (!std || Date.now() - std.at > STAT_INTERVAL_MS) {
+      std = { dirs: existingDirs(release ? moduleDirCandidates(release, this.options.root) : []), at: Date.now() };
+      this.dirCache.set(key, std);
+    }
+    return [...configured, ...std.dirs];
   }
 
   private directory(root: string): ModuleDirectory {
