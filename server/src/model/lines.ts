@@ -22,7 +22,8 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 export function parseLine(raw: string, lineNo: number): LogLine {
   let s = raw;
   if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI, '');
-  const out: LogLine = { line: lineNo, raw, textStart: 0, text: s };
+  // Every field present from the start: one hidden class, no out-of-object property store.
+  const out: LogLine = { line: lineNo, raw, textStart: 0, text: s, timestamp: undefined, caller: undefined, level: undefined };
   const n = s.length;
   let pos = 0;
   let c = s.charCodeAt(0);
