@@ -1,0 +1,96 @@
+// Source for hovers and links: the local tree of the settings, the kernel version of the report at a
+// line, and Markdown snippets of source lines around a target line within the enclosing function.
+import { pathToFileURL } from 'node:url';
+import type { KernelInfo } from '../model/types';
+import { sourceSnippet, type SnippetOptions, type SourceSnippet } from '../source/snippet';
+import { sourceRootsFor, type ResolvedFile, type SourceRoots } from '../source/source-roots';
+import { versionCaveat, webSourceTarget, type WebTarget } from '../source/web-target';
+import type { DocumentState, FeatureContext } from './context';
+import { reportAt } from './positions';
+
+/** The user's source trees for the current settings (shared caches). */
+export function sourceRoots(ctx: FeatureContext): SourceRoots {
+  const s = ctx.settings();
+  return sourceRootsFor(s.sourceRoots, s.pathMap);
+}
+
+/** Kernel release/version that applies at a document line: its report, the boot banner, the crash session. */
+export function kernelAt(doc: DocumentState, line: number): KernelInfo | undefined {
+  const r = reportAt(doc, line);
+  const banner = doc.model.banner;
+  const sys = doc.model.session?.sys;
+  const release = r?.kernel.release ?? banner?.release ?? sys?.RELEASE?.value;
+  const version = r?.kernel.version ?? banner?.version ?? sys?.VERSION?.value;
+  return release || version ? { release, version } : undefined;
+}
+
+/** A local file as a URI that opens at a line (`file:///...#L382`, which VS Code's link opener honours). */
+export function fileUriAt(absPath: string, line?: number): string {
+  const uri = pathToFileURL(absPath).toString();
+  return line && line > 0 ? `${uri}#L${line}` : uri;
+}
+
+function fence(s: string): string {
+  // A line of backticks inside the source would end the fence early.
+  return s.replace(/```/g, '`\u200b``');
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => '\\' + c);
+}
+
+/** Render a snippet as Markdown: a heading line, then a C block with line numbers and the target marked. */
+export function renderSnippet(snippet: SourceSnippet, shownPath: string): string {
+  const width = String(snippet.lines.at(-1)?.line ?? snippet.targetLine).length;
+  const row = (n: number, text: string, target: boolean) => `${String(n).padStart(width)}${target ? '▶' : ' '} ${fence(text)}`;
+  const out: string[] = [];
+  const fn = snippet.function?.name ? ` in \`${snippet.function.name}()\`` : '';
+  out.push(`\`${shownPath}:${snippet.targetLine}\`${fn}`);
+  out.push('```c');
+  for (const l of snippet.header) out.push(row(l.line, l.text, false));
+  if (snippet.header.length && snippet.lines.length && snippet.lines[0].line > snippet.header.at(-1)!.line + 1) out.push(`${' '.repeat(width)}  …`);
+  for (const l of snippet.lines) out.push(row(l.line, l.text, l.target));
+  out.push('```');
+  return out.join('\n');
+}
+
+export interface SourceLocationInfo {
+  local?: ResolvedFile;
+  web?: WebTarget;
+}
+
+/** Where a printed path:line can be opened: a local file, a web page, or both. */
+export function locateSource(printedPath: string, line: number | undefined, kernel: KernelInfo | undefined, ctx: FeatureContext): SourceLocationInfo {
+  const local = sourceRoots(ctx).resolve(printedPath);
+  const web = webSourceTarget(printedPath, line, kernel, ctx.settings());
+  return { ...(local ? { local } : {}), ...(web ? { web } : {}) };
+}
+
+/**
+ * Markdown for a hover: source lines around `printedPath:line` from the local tree (within the
+ * enclosing function, target marked) plus the web link; just the link when there is no local file.
+ */
+export async function sourceSnippetMarkdown(
+  printedPath: string,
+  line: number,
+  kernel: KernelInfo | undefined,
+  ctx: FeatureContext,
+  opts: SnippetOptions = {},
+): Promise<string | undefined> {
+  const where = locateSource(printedPath, line, kernel, ctx);
+  const parts: string[] = [];
+  if (where.local) {
+    const snippet = await sourceSnippet(where.local.absPath, line, opts);
+    const shown = where.local.relPath ?? where.local.absPath;
+    if (snippet) parts.push(renderSnippet(snippet, shown));
+    else parts.push(`\`${mdEscape(shown)}\` has no line ${line}: the local tree is probably another kernel version`);
+  }
+  const links: string[] = [];
+  if (where.local) links.push(`[open ${mdEscape(where.local.relPath ?? where.local.absPath)}:${line}](${fileUriAt(where.local.absPath, line)})`);
+  if (where.web) {
+    const caveat = versionCaveat(where.web.version);
+    links.push(`[${where.web.host} ${mdEscape(where.web.version.tag)}](${where.web.url})${caveat ? ` — ${mdEscape(caveat)}` : ''}`);
+  }
+  if (links.length) parts.push(links.join(' · '));
+  return parts.length ? parts.join('\n\n') : undefined;
+}
