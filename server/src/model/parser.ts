@@ -220,16 +220,23 @@ interface OpenReport {
 function findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Report[] {
   const open: OpenReport[] = [];
   const done: OpenReport[] = [];
+  // The last report closed per printk caller, so a late `Kernel panic` can still join it.
+  const lastClosed = new Map<string, OpenReport>();
   const close = (r: OpenReport) => {
     const i = open.indexOf(r);
     if (i >= 0) open.splice(i, 1);
+    // Lines after the last recognisable report content are the log going on, not the report.
+    while (r.lines.length > 1 && r.lines[r.lines.length - 1] > r.lastContent) r.lines.pop();
     done.push(r);
+    lastClosed.set(r.caller ?? '', r);
   };
   for (const l of lines) {
     const text = l.text;
     if (text.length > MAX_LINE || skip[l.line]) continue;
     const owner = ownerOf(open, l);
-    const header = factsAt(l.line).header;
+    let header = factsAt(l.line).header;
+    // A header the console is about to print again is not a report yet (syzkaller's rule).
+    if (header && l.line + 1 < lines.length && lines[l.line + 1].text.includes(REPLAY)) header = undefined;
     if (header) {
       // A second header inside a report that has not reached its stack yet is the same crash
       // (`BUG: ...` then `Oops:`; `kernel BUG at` then `invalid opcode:`; `Kernel panic` tail).
@@ -238,6 +245,17 @@ function findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uin
         owner.lines.push(l.line);
         owner.lastContent = l.line;
         continue;
+      }
+      if (!owner && header.continuation) {
+        const prev = lastClosed.get(l.caller ?? '');
+        if (prev && l.line - prev.lastContent < QUIET_GAP && done.includes(prev)) {
+          done.splice(done.indexOf(prev), 1);
+          prev.ended = false;
+          prev.lines.push(l.line);
+          prev.lastContent = l.line;
+          open.push(prev);
+          continue;
+        }
       }
       if (owner) close(owner);
       open.push({ header, headerLine: l.line, caller: l.caller, lines: [l.line], lastContent: l.line, sawFrames: false, ended: false });
@@ -263,6 +281,8 @@ function findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uin
   return done.map((r) => buildReport(lines, r, banner));
 }
 
+const REPLAY = '** replaying previous printk message **';
+
 /** The open report this line belongs to: same caller id when ids are printed, else the latest. */
 function ownerOf(open: OpenReport[], l: LogLine): OpenReport | undefined {
   for (let i = open.length - 1; i >= 0; i--) {
@@ -272,7 +292,18 @@ function ownerOf(open: OpenReport[], l: LogLine): OpenReport | undefined {
   return undefined;
 }
 
-const CONTENT = /^\s*(?:Call Trace:|Call trace:|Backtrace:|Stack:|<\/?(?:TASK|IRQ|NMI|SOFTIRQ|EOI)>|RIP:|RSP:|R[A-Z0-9]{2}:|Code:|Modules linked in:|CPU: |Hardware name:|pc :|lr :|sp :|x\d+ ?:|pstate:|Kernel Offset:|Allocated by|Freed by|Last potentially|Second to last|The buggy address|Memory state|Mem abort info|Data abort info|ESR = |FAR = |PGD |#PF:|Oops|Internal error|\? |\[<|---\[|\S+\+0x[0-9a-f]+\/0x[0-9a-f]+)/;
+const CONTENT = new RegExp(String.raw`^\s*(?:` + [
+  // stacks and frames
+  String.raw`Call Trace:|Call trace:|Backtrace:|Stack:|<\/?(?:TASK|IRQ|NMI|SOFTIRQ|EOI|#[A-Z]+)>|\? |\[<|\S+\+0x[0-9a-f]+\/0x[0-9a-f]+`,
+  // registers (x86, arm64, riscv, powerpc) and the code bytes
+  String.raw`RIP:|RSP:|R[A-Z0-9]{2}:|(?:[CDEFGS]S|E[A-D]X|E[SD]I|E[BS]P|EIP|EFLAGS|CR[0-4]|DR[0-7]|PKRU):|pc :|lr :|sp :|x\d+ ?:|pstate:|(?:epc|ra|gp|status|badaddr|NIP|MSR|GPR\d\d) ?:|Code:`,
+  // identity and sections of oopses
+  String.raw`Modules linked in:|CPU: |Hardware name:|Kernel Offset:|PGD |#PF:|Oops|Internal error|Mem abort info|Data abort info|ESR = |FAR = |---\[`,
+  // KASAN/KFENCE/slab: alloc/free stacks, object description, shadow memory rows, page dump
+  String.raw`Allocated by|Freed by|Last potentially|Second to last|The buggy address|Memory state|={20,}|[> ]?[0-9a-f]{8,16}: [0-9a-f]{2}|page:|raw: |flags: 0x|page dumped because|page_owner`,
+  // lockdep and hung tasks
+  String.raw`-> #\d|#\d+: |\*\*\* DEADLOCK \*\*\*|Chain exists of|Possible unsafe locking scenario|\d+ locks? held by|stack backtrace:|task:\S* +state:|Showing all locks held`,
+].join('|') + ')');
 function isReportContent(text: string): boolean {
   return CONTENT.test(text) || text.includes('+0x');
 }
