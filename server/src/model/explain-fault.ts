@@ -136,9 +136,13 @@ const WORDS: Record<string, string> = {
   THUMB2: 'a 32-bit ARM kernel built in Thumb-2 mode',
 };
 
-function trapMeaning(str: string): string | undefined {
+function trapMeaning(str: string, arch: DieHeader['arch']): string | undefined {
   const s = str.replace(/^Oops: /, '').replace(/^Oops - /, '');
-  if (/^Oops$/.test(str)) return X86_TRAPS[0][1];
+  if (/^Oops$/.test(str)) {
+    if (arch === 'arm64') return 'the kernel could not handle a synchronous exception (usually a data or instruction abort); the value is the ESR';
+    if (arch === 'arm') return 'the kernel could not handle a fault; the value is the fault status';
+    return X86_TRAPS[0][1];
+  }
   for (const [re, meaning] of X86_TRAPS) if (re.test(s)) return meaning;
   if (/^BUG$/.test(s)) return 'BUG() or a failed BUG_ON() (arm64: `brk #0x800`)';
   if (/^undefined instruction/.test(s)) return 'an undefined instruction was executed in kernel mode';
@@ -151,7 +155,7 @@ export function dieHeaderMarkdown(text: string, esrMarkdown?: (esr: bigint) => s
   const h = parseDieHeader(text);
   if (!h) return undefined;
   const lines: string[] = [];
-  const meaning = trapMeaning(h.str);
+  const meaning = trapMeaning(h.str, h.arch);
   lines.push(`**${h.str}**${meaning ? `: ${meaning}` : ''}`, '');
   const nth = h.count === 1 ? 'the first oops since boot' : `oops number ${h.count} since boot: an earlier oops happened, which may be the real cause (read it first)`;
   lines.push(`- \`[#${h.count}]\` — ${nth}`);

@@ -1,0 +1,128 @@
+// Hover on a `Code:` line: the bytes disassembled around the trapping instruction, addressed relative to
+// the RIP/pc line, with the trap explained from the register dump and the fault address.
+import type { DocumentState, FeatureContext } from './context';
+import { reportAt } from './positions';
+import type { Arch, Report } from '../model/types';
+import {
+  codeDumpBytes, describeOutcome, disassemble, isCodeProblem, parseCodeText,
+  type CodeSite, type TrapContext,
+} from '../symbols/disasm/index';
+
+/** How far above a `Code:` line its RIP/pc line may be (arm64 prints the call trace in between). */
+const RIP_SEARCH_LINES = 250;
+/** Register dump lines after the `Code:` line (x86 prints RSP..CR4 below it). */
+const REGS_AFTER_CODE = 10;
+
+export interface CodeSiteInfo {
+  line: number;
+  site?: CodeSite;
+  problem?: string;
+  trap: TrapContext;
+}
+
+const RIP_RE = /\b(?:RIP|EIP): (?:[0-9a-f]{4}:)?(?:\[<([0-9a-f]+)>\] )?(.*)$|^\s*pc : (?:\[<([0-9a-f]+)>\] )?(\S+(?: \[[\w.-]+\])?)|\bPC is at (.*)$/;
+const SYMBOL_RE = /^\s*(?:0x)?([\w.$]+)\+0x([0-9a-f]+)(?:\/0x([0-9a-f]+))?(?: \[([\w.-]+)(?: [0-9a-f]+)?\])?/;
+const REG_RE = /\b([A-Za-z][A-Za-z0-9]{0,5})\s?:\s*(?:[0-9a-f]{4}:)?([0-9a-f]{8,16})\b/g;
+
+function textOf(doc: DocumentState, line: number): string {
+  return doc.model.lines[line]?.text ?? doc.lines[line] ?? '';
+}
+
+/** The RIP/pc line above `line`: its line number, symbol and/or absolute value. */
+function findPc(doc: DocumentState, line: number, floor: number): { line: number; symbol?: CodeSite['symbol']; pc?: bigint } | undefined {
+  for (let l = line - 1; l >= Math.max(floor, line - RIP_SEARCH_LINES); l--) {
+    const m = RIP_RE.exec(textOf(doc, l));
+    if (!m) continue;
+    const target = (m[2] ?? m[4] ?? m[5] ?? '').trim();
+    const abs = m[1] ?? m[3] ?? /\[<([0-9a-f]+)>\]/.exec(target)?.[1];
+    const out: { line: number; symbol?: CodeSite['symbol']; pc?: bigint } = { line: l };
+    if (abs) out.pc = BigInt('0x' + abs);
+    const hexOnly = /^(?:0x)?([0-9a-f]{8,16})$/.exec(target);
+    if (hexOnly) out.pc = BigInt('0x' + hexOnly[1]);
+    else {
+      const s = SYMBOL_RE.exec(target);
+      if (s) out.symbol = { name: s[1], offset: parseInt(s[2], 16), size: s[3] ? parseInt(s[3], 16) : undefined, module: s[4] };
+    }
+    return out;
+  }
+  return undefined;
+}
+
+function registersIn(doc: DocumentState, from: number, to: number, codeLine: number): Map<string, bigint> {
+  const regs = new Map<string, bigint>();
+  for (let l = from; l <= to && l < doc.lines.length; l++) {
+    if (l === codeLine) continue;
+    const t = textOf(doc, l);
+    if (l > from && RIP_RE.test(t)) break; // the next register block
+    for (const m of t.matchAll(REG_RE)) {
+      const key = m[1].toLowerCase();
+      if (!regs.has(key)) regs.set(key, BigInt('0x' + m[2]));
+    }
+  }
+  return regs;
+}
+
+const FAULT_RES: ReadonlyArray<RegExp> = [
+  /non-canonical address (0x[0-9a-f]+)/,
+  /(?:for|at) address:? (?:0x)?([0-9a-f]{8,16})/,
+  /\baddress: (?:0x)?([0-9a-f]{8,16})/,
+  /at virtual address (?:0x)?([0-9a-f]{8,16})/,
+  /paging request at (?:virtual address )?(?:0x)?([0-9a-f]{8,16})/,
+];
+
+function headerFacts(doc: DocumentState, report: Report | undefined, line: number): { header: string; address?: bigint } {
+  const from = report ? Math.max(report.startLine, line - RIP_SEARCH_LINES) : Math.max(0, line - 40);
+  const texts: string[] = [];
+  let address: bigint | undefined;
+  for (let l = from; l < line; l++) {
+    const t = textOf(doc, l);
+    if (/kernel BUG at|WARNING:|BUG: |general protection fault|Unable to handle|Internal error/.test(t)) texts.push(t);
+    if (address === undefined) {
+      for (const re of FAULT_RES) {
+        const m = re.exec(t);
+        if (m) { address = BigInt(m[1].startsWith('0x') ? m[1] : '0x' + m[1]); break; }
+      }
+    }
+  }
+  if (report && !texts.includes(report.headerText)) texts.unshift(report.headerText);
+  return { header: texts.join('\n'), address };
+}
+
+/** Everything needed to disassemble and explain the `Code:` line at `line`, or undefined when it is not one. */
+export function codeSiteAt(doc: DocumentState, line: number): CodeSiteInfo | undefined {
+  const text = textOf(doc, line);
+  if (!/^\s*Code:/.test(text)) return undefined;
+  const report = reportAt(doc, line);
+  const arch: Arch = report?.arch ?? 'unknown';
+  const bytes = report?.code && report.code.span.line === line ? codeDumpBytes(report.code) : parseCodeText(text);
+  const pc = findPc(doc, line, report ? report.startLine : 0);
+  const regs = pc ? registersIn(doc, pc.line, line + REGS_AFTER_CODE, line) : new Map<string, bigint>();
+  const facts = headerFacts(doc, report, line);
+  const trap: TrapContext = { registers: regs, header: facts.header, arch };
+  const gpf = /general protection fault/.test(facts.header);
+  const cr2 = regs.get('cr2');
+  const far = regs.get('far');
+  // A GPF does not set CR2 (it keeps the last page fault's address), so only the header's address counts.
+  if (gpf) { if (facts.address !== undefined) { trap.faultAddress = facts.address; trap.faultAddressSource = 'the non-canonical address in the header'; } }
+  else if (cr2 !== undefined) { trap.faultAddress = cr2; trap.faultAddressSource = 'CR2'; }
+  else if (far !== undefined) { trap.faultAddress = far; trap.faultAddressSource = 'FAR'; }
+  else if (facts.address !== undefined) { trap.faultAddress = facts.address; trap.faultAddressSource = 'the fault address in the header'; }
+  if (isCodeProblem(bytes)) return { line, problem: bytes.problem, trap };
+  return { line, trap, site: { arch, code: bytes, symbol: pc?.symbol, pc: pc?.pc } };
+}
+
+/** Markdown and one-line summary for the `Code:` line, or undefined when `line` is not one. */
+export async function describeCodeLine(doc: DocumentState, line: number): Promise<{ markdown: string; summary: string } | undefined> {
+  const info = codeSiteAt(doc, line);
+  if (!info) return undefined;
+  if (!info.site) return { markdown: `**Code:** ${info.problem}`, summary: 'Code: not disassembled' };
+  return describeOutcome(info.site, await disassemble(info.site), info.trap);
+}
+
+/** Hover part: the disassembly when the cursor is on a `Code:` line. */
+export async function codeHover(doc: DocumentState, line: number, character: number, _ctx: FeatureContext): Promise<string | undefined> {
+  const ll = doc.model.lines[line];
+  if (ll && character < ll.textStart) return undefined;
+  const r = await describeCodeLine(doc, line);
+  return r?.markdown;
+}

@@ -1,0 +1,26 @@
+// Hover part that needs no vmlinux: taint letters, module flags, #PF/ESR/Oops lines, register and
+// address values, report headers — explained from kernel knowledge (model/explain*.ts).
+import type { DocumentState, FeatureContext } from './context';
+import { reportAt } from './positions';
+import { explainAt } from '../model/explain';
+import type { Arch } from '../model/types';
+
+/** Architecture for a line: its report's, else the first report's that knows it. */
+function archFor(doc: DocumentState, line: number): Arch {
+  const r = reportAt(doc, line);
+  if (r && r.arch !== 'unknown') return r.arch;
+  return doc.model.reports.find((x) => x.arch !== 'unknown')?.arch ?? 'unknown';
+}
+
+export function explainHover(doc: DocumentState, line: number, character: number, _ctx?: FeatureContext): string | undefined {
+  const ll = doc.model.lines[line];
+  if (!ll) return undefined;
+  const col = character - ll.textStart;
+  if (col < 0) return undefined;
+  // `Code:` lines have their own hover (hover-code.ts).
+  if (/^\s*Code:/.test(ll.text)) return undefined;
+  const report = reportAt(doc, line);
+  // `text` has ANSI escapes removed, so columns past one may shift; raw and text agree in the usual case.
+  const hit = explainAt(ll.text, col, { arch: archFor(doc, line), isHeader: report?.header.line === line, kind: report?.kind });
+  return hit?.markdown;
+}
