@@ -160,11 +160,12 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
       if (t.length > MAX_LINE) break;
       const fj = factsAt(j);
       if (fj.header) break;
+      // The next task of a sysrq-t dump starts its own dump.
+      if (TASK_LINE.test(t)) break;
       if (contentAt(j) || fj.label) {
         end = j;
         quiet = 0;
       } else quiet++;
-      if (/^\s*task:\S* +state:/.test(t) && j > end) break;
     }
     const nums: number[] = [];
     for (let n = start; n <= end; n++) nums.push(n);
@@ -181,6 +182,8 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
   }
   return out;
 }
+
+const TASK_LINE = /^\s*task:\S* +state:/;
 
 function isBoundary(n: number): boolean {
   return /^\s*(?:Call Trace:|Call trace:|<\/TASK>|---\[ end)/.test(factsLines[n].text) || !!factsAt(n).trace;
