@@ -1,6 +1,8 @@
-import { DW_FORM } from './constants';
+import {DW_FORM as DW_FORM_} from './constants';
 import { DwarfError } from './errors';
 import type { Cursor } from './reader';
+// Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain objects.
+const DW_FORM = DW_FORM_;
 
 /** What a unit's header says about how its attribute values are encoded. */
 export interface FormContext {

@@ -1,14 +1,18 @@
 import type { DwarfSections, SourceLocation } from '../bytes';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev';
 import { RangeIndex, readAranges, type UnitRange } from './aranges';
-import { DW_FORM, DW_TAG } from './constants';
+import {DW_FORM as DW_FORM_, DW_TAG as DW_TAG_} from './constants';
 import { DwarfError } from './errors';
 import type { AttrValue } from './forms';
+import { FunctionIndex } from './function-index';
 import { LineTable } from './lines';
 import { readDebugRanges, readRngList, rnglistxOffset, type RangeList } from './ranges';
 import { SectionSet } from './section';
 import { holdsCode, readUnitHeader, type UnitHeader } from './unit';
 import { readFunctions, readNameAttrs, readRoot, type FunctionDie, type UnitResolver, type UnitRoot } from './unit-dies';
+// Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain objects.
+const DW_FORM = DW_FORM_;
+const DW_TAG = DW_TAG_;
 
 export { DwarfError } from './errors';
 
@@ -22,7 +26,7 @@ const MAX_ORIGIN_CHAIN = 64;
 const MAX_UNITS = 10_000_000;
 
 interface UnitBase { header: UnitHeader; abbrevs: AbbrevTable; root: UnitRoot }
-interface UnitDetail { functions: FunctionDie[]; lines: LineTable | undefined }
+interface UnitDetail { functions: FunctionDie[]; index: FunctionIndex; lines: LineTable | undefined }
 
 /**
  * Source lookup over an object's DWARF (versions 2-5): address -> inline chain, as GNU
@@ -79,25 +83,32 @@ export class DwarfIndex {
     return [];
   }
 
-  /** Parses every unit's functions and line program (for benchmarks and validation). */
-  parseAll(): { units: number; functions: number; rows: number } {
+  /**
+   * Parses units' functions and line programs in order, within `budgetMs` (benchmarks and
+   * validation). Parsed units go through the same bounded cache as lookups.
+   */
+  parseAll(budgetMs = Infinity): { units: number; functions: number; rows: number; bytes: number; complete: boolean } {
+    const start = Date.now();
     let functions = 0;
     let rows = 0;
     let units = 0;
+    let bytes = 0;
     for (const h of this.unitHeaders()) {
+      if (Date.now() - start > budgetMs) return { units, functions, rows, bytes, complete: false };
       if (!holdsCode(h)) continue;
       const d = this.detail(h.offset);
       units++;
       functions += d.functions.length;
       rows += d.lines?.rowCount ?? 0;
+      bytes += h.end - h.offset + (d.lines?.byteLength ?? 0);
     }
-    return { units, functions, rows };
+    return { units, functions, rows, bytes, complete: true };
   }
 
   private lookupInUnit(unitOffset: number, address: bigint): SourceLocation[] {
     const base = this.base(unitOffset);
-    const { functions, lines } = this.detail(unitOffset);
-    const best = bestFit(functions, address);
+    const { functions, index, lines } = this.detail(unitOffset);
+    const best = index.bestFit(address);
     const row = lines?.lookup(address);
     if (best < 0 && !row) return [];
     const chain: SourceLocation[] = [];
@@ -258,7 +269,7 @@ export class DwarfIndex {
         resolve: (form, value) => this.string(form, value, b.root),
       }, h.addressSize);
     }
-    d = { functions, lines };
+    d = { functions, index: new FunctionIndex(functions), lines };
     this.details.set(unitOffset, d);
     while (this.details.size > UNIT_CACHE) this.details.delete(this.details.keys().next().value as number);
     return d;
@@ -358,22 +369,4 @@ export class DwarfIndex {
     if (!ranges) throw new DwarfError('DW_AT_ranges without .debug_ranges');
     return readDebugRanges(ranges, value, this.addressSize, base);
   }
-}
-
-/**
- * GNU addr2line's choice among the unit's functions: the one whose single range containing
- * `address` is the shortest; on ties the later DIE (deeper in the tree).
- */
-function bestFit(functions: FunctionDie[], address: bigint): number {
-  let best = -1;
-  let bestLen = -1n;
-  for (let i = 0; i < functions.length; i++) {
-    const r = functions[i].ranges;
-    for (let j = 0; j < r.length; j += 2) {
-      if (address < r[j] || address >= r[j + 1]) continue;
-      const len = r[j + 1] - r[j];
-      if (best < 0 || len <= bestLen) { best = i; bestLen = len; }
-    }
-  }
-  return best;
 }

@@ -1,8 +1,14 @@
-import { DW_FORM, DW_LNCT, DW_LNE, DW_LNS } from './constants';
+import {DW_FORM as DW_FORM_, DW_LNCT as DW_LNCT_, DW_LNE as DW_LNE_, DW_LNS as DW_LNS_} from './constants';
 import { DwarfError } from './errors';
-import { readForm, type FormContext } from './forms';
+import {readForm as readForm_, type FormContext} from './forms';
 import type { Cursor } from './reader';
 import type { Section } from './section';
+// Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain locals.
+const readForm = readForm_;
+const DW_FORM = DW_FORM_;
+const DW_LNCT = DW_LNCT_;
+const DW_LNE = DW_LNE_;
+const DW_LNS = DW_LNS_;
 
 /** Resolves string forms that point into other sections. */
 export interface StringForms {
@@ -44,6 +50,8 @@ export class LineTable {
     private readonly files: FileEntry[],
     private readonly sequences: Sequence[],
     readonly rowCount: number,
+    /** Size of the program in .debug_line, header included. */
+    readonly byteLength: number,
   ) {}
 
   /** Decodes the program at `offset` of .debug_line. */
@@ -97,7 +105,7 @@ export class LineTable {
     }
     c.offset = programStart;
     const { sequences, rows } = runProgram(c, { version, minInst, maxOps, lineBase, lineRange, opcodeBase, stdLengths, addrSize }, files);
-    return new LineTable(version, compDir, dirs, files, sortSequences(sequences), rows);
+    return new LineTable(version, compDir, dirs, files, sortSequences(sequences), rows, head.offset - offset + length);
   }
 
   /** The row covering `address`, or undefined. */

@@ -1,6 +1,8 @@
-import { DW_RLE } from './constants';
+import {DW_RLE as DW_RLE_} from './constants';
 import { DwarfError } from './errors';
 import type { Section } from './section';
+// Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain objects.
+const DW_RLE = DW_RLE_;
 
 /** Address ranges flattened as [low0, high0, low1, high1, ...], each half-open. */
 export type RangeList = bigint[];

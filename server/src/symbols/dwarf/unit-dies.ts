@@ -1,10 +1,19 @@
 import type { Abbrev, AbbrevTable } from './abbrev';
-import { DW_AT, DW_FORM, DW_TAG } from './constants';
+import {DW_AT as DW_AT_, DW_FORM as DW_FORM_, DW_TAG as DW_TAG_} from './constants';
 import { DwarfError } from './errors';
-import { constantNumber, fixedFormSize, isConstantForm, readForm, skipForm, type AttrValue } from './forms';
+import {constantNumber as constantNumber_, fixedFormSize as fixedFormSize_, isConstantForm as isConstantForm_, readForm as readForm_, skipForm as skipForm_, type AttrValue} from './forms';
 import type { Cursor } from './reader';
 import type { RangeList } from './ranges';
 import type { UnitHeader } from './unit';
+// Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain locals.
+const constantNumber = constantNumber_;
+const fixedFormSize = fixedFormSize_;
+const isConstantForm = isConstantForm_;
+const readForm = readForm_;
+const skipForm = skipForm_;
+const DW_AT = DW_AT_;
+const DW_FORM = DW_FORM_;
+const DW_TAG = DW_TAG_;
 
 /** A subprogram, inlined subroutine or entry point of a unit. */
 export interface FunctionDie {

@@ -1,7 +1,9 @@
-import { DW_UT } from './constants';
+import {DW_UT as DW_UT_} from './constants';
 import { DwarfError } from './errors';
 import type { FormContext } from './forms';
 import type { Section } from './section';
+// Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain objects.
+const DW_UT = DW_UT_;
 
 /** A unit header of .debug_info (DWARF 2-5, 32- or 64-bit format). */
 export interface UnitHeader extends FormContext {
