@@ -21,6 +21,7 @@ import { SymbolService } from './symbols/service';
 import { crashSessionCodeActions } from './features/crash-session';
 import { provideCodeActions } from './features/code-actions';
 import { FixCommands, FixService, GIT_SCHEME } from './features/fix-commands';
+import { DISASM_SCHEME, DISASSEMBLE_COMMAND, disassemblyContent, disassemblyUri, provideCodeLenses } from './features/code-lens';
 
 /** Custom notifications/requests between client and server. */
 export const Protocol = {
@@ -109,8 +110,9 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         semanticTokensProvider: { legend, full: true },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor'] },
-        executeCommandProvider: { commands: Object.values(FixCommands) },
-        workspace: { textDocumentContent: { schemes: [GIT_SCHEME] } },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [...Object.values(FixCommands), DISASSEMBLE_COMMAND] },
+        workspace: { textDocumentContent: { schemes: [GIT_SCHEME, DISASM_SCHEME] } },
       },
       serverInfo: { name: 'oops-lens' },
     };
@@ -165,6 +167,10 @@ export function startServer(connection: Connection): void {
     const cancel = new AbortController();
     token.onCancellationRequested(() => cancel.abort());
     try {
+      if (p.command === DISASSEMBLE_COMMAND) {
+        const uri = disassemblyUri(String(p.arguments?.[0] ?? ''), Number(p.arguments?.[1] ?? 0));
+        return (await connection.window.showDocument({ uri, takeFocus: true })).success;
+      }
       return await fixes.execute(p.command, p.arguments ?? [], cancel.signal);
     } catch (e) {
       connection.console.error(`${p.command} failed: ${(e as Error).stack ?? e}`);
@@ -174,8 +180,11 @@ export function startServer(connection: Connection): void {
   connection.workspace.textDocumentContent.on(async (p, token) => {
     const cancel = new AbortController();
     token.onCancellationRequested(() => cancel.abort());
+    const disasm = await disassemblyContent(p.uri, stateOf);
+    if (disasm !== undefined) return { text: disasm };
     return { text: await fixes.content(p.uri, cancel.signal) };
   });
+  connection.onCodeLens(guard('codeLens', [], (doc) => provideCodeLenses(doc, ctx)));
   connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (doc) => provideSemanticTokens(doc)));
 
   documents.listen(connection);

@@ -38,3 +38,21 @@ export async function disassemblyMarkdown(doc: DocumentState, line: number): Pro
   const d = await describeCodeLine(doc, line);
   return d?.markdown ?? `Line ${line + 1} is not a \`Code:\` line.`;
 }
+
+/** Read-only documents holding a disassembly, served by `workspace/textDocumentContent`. */
+export const DISASM_SCHEME = 'oops-disasm';
+
+/** `oops-disasm:/L365/<encoded document uri>.md` — the line first so the tab title says which Code: line. */
+export function disassemblyUri(docUri: string, line: number): string {
+  return `${DISASM_SCHEME}:/L${line + 1}/${encodeURIComponent(docUri)}.md`;
+}
+
+/** Content for a `oops-disasm:` URI, or undefined when the URI is not one of ours. */
+export async function disassemblyContent(uri: string, stateOf: (uri: string) => DocumentState | undefined): Promise<string | undefined> {
+  const m = /^oops-disasm:\/L(\d+)\/(.*)\.md$/.exec(uri);
+  if (!m) return undefined;
+  const docUri = decodeURIComponent(m[2]);
+  const doc = stateOf(docUri);
+  if (!doc) return `The document ${docUri} is no longer open.`;
+  return `# ${docUri.split('/').pop()} line ${m[1]}\n\n${await disassemblyMarkdown(doc, Number(m[1]) - 1)}\n`;
+}
