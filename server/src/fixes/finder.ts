@@ -6,9 +6,7 @@ import { parseMessage, prose, type MessageFacts } from './commit-message';
 import { GitError, assertNotOption, isCancelled, literalPath, runGit, type GitResult } from './git';
 import { LOG_FORMAT, LOG_FORMAT_SHORT, parseLog, type LogEntry } from './git-log';
 import {
-  changePattern,
   definitionPattern,
-  ereEscape,
   findDefinition,
   sourceFunction,
   wordPattern,
@@ -61,6 +59,8 @@ interface Base {
   exact: boolean;
   distro?: string;
   since?: string;
+  /** Committer date of the base, ISO. */
+  date?: string;
 }
 
 async function resolveBase(run: Run, q: FixQuery): Promise<Base> {
@@ -166,12 +166,50 @@ interface Candidate {
   mentions: boolean;
 }
 
+/** Split `git log -p` output (LOG_FORMAT records followed by patches) into entries and their patch text. */
+function splitPatchLog(out: string): { entry: LogEntry; patch: string }[] {
+  const res: { entry: LogEntry; patch: string }[] = [];
+  for (const rec of out.split('\x1e')) {
+    if (!rec.trim()) continue;
+    // The message ends where the patch begins: the first `diff --git` line after it.
+    const at = rec.search(/\ndiff --git /);
+    const head = at >= 0 ? rec.slice(0, at) : rec;
+    const [entry] = parseLog('\x1e' + head);
+    if (entry) res.push({ entry, patch: at >= 0 ? rec.slice(at) : '' });
+  }
+  return res;
+}
+
+/**
+ * How a -U0 patch touches the function: a changed line naming it, or a hunk whose header names it.
+ * A hunk header is the nearest function line above the hunk, so it also names the function for a
+ * change just after its end: only a hint, used when git log -L could not follow the function.
+ */
+function patchTouch(patch: string, word: RegExp): { lines: boolean; header: boolean } {
+  let lines = false;
+  let header = false;
+  for (const line of patch.split('\n')) {
+    const hunk = /^@@ [^@]*@@(.*)$/.exec(line);
+    if (hunk) header ||= word.test(hunk[1]);
+    else if (/^[+-](?![+-]{2} )/.test(line) && word.test(line.slice(1))) lines = true;
+  }
+  return { lines, header };
+}
+
+function yearsBefore(iso: string | undefined, years: number): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  const d = new Date(Number.isNaN(t) ? Date.now() : t);
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  return d.toISOString().slice(0, 10);
+}
+
 const TOUCH_ORDER: Touch[] = ['body', 'mention', 'message', 'file', 'none'];
 const better = (a: Touch, b: Touch): Touch => (TOUCH_ORDER.indexOf(a) <= TOUCH_ORDER.indexOf(b) ? a : b);
 
 export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<FixResult> {
   const t0 = Date.now();
   const notes: string[] = [];
+  const timings: Record<string, number> = {};
   const run: Run = {
     cwd: q.repo,
     signal: opts.signal,
@@ -189,6 +227,7 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
   const upstreamSha = await revParse(run, upstream);
   if (!upstreamSha) throw new Error(`the clone has no revision ${upstream}`);
   const base = await resolveBase(run, q);
+  if (base.sha) base.date = (await git(run, ['log', '-1', '--format=%cI', base.sha])).stdout.trim();
   const range = base.sha ? [`${base.sha}..${upstreamSha}`] : [upstreamSha, `--since-as-filter=${base.since}`];
   const baseRev = base.sha ?? upstreamSha;
 
@@ -243,59 +282,99 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
     return c;
   };
 
-  // (a) commits that changed the function's lines, followed through history by git.
-  if (tipFile && tipRange) {
-    run.progress(`history of ${fn.name}() (git log -L)`, 18);
-    try {
-      const r = await git(run, ['log', `-L${tipRange.start},${tipRange.end}:${tipFile}`, '--no-patch', LOG_FORMAT_SHORT, ...range], { maxBytes: 8 * 1024 * 1024 });
-      for (const e of parseLog(r.stdout)) add(e, 'body');
-    } catch (e) {
-      if (isCancelled(e)) throw e;
-      notes.push(`git log -L failed (${(e as Error).message}); using -G only.`);
-    }
-  }
-  // (a') commits whose added/removed lines name the function in its files: renames, moves, signature changes.
-  if (pathspec.length) {
-    run.progress(`changes naming ${fn.name}()`, 32);
-    const r = await git(run, ['log', '-G', changePattern(fn), '--no-ext-diff', '--no-textconv', LOG_FORMAT_SHORT, ...range, '--', ...pathspec], { maxBytes: 8 * 1024 * 1024 });
-    for (const e of parseLog(r.stdout)) add(e, 'mention');
-  }
-  // Every commit to the files, with messages: their Fixes: trailers are checked below.
-  const fileLog = new Map<string, LogEntry>();
-  if (pathspec.length) {
-    run.progress('history of the file', 44);
-    const r = await git(run, ['log', LOG_FORMAT, '-n', '3000', ...range, '--', ...pathspec], { maxBytes: 32 * 1024 * 1024 });
-    for (const e of parseLog(r.stdout)) fileLog.set(e.sha, e);
-  }
-
-  // (b)/(d) messages naming the function, the title or the syzbot address.
-  run.progress('commit messages', 54);
   const fnRe = new RegExp(fn.syscall ? `(^|[^A-Za-z0-9_])(sys_)?${fn.name}\\(|SYSCALL_DEFINE\\d\\(${fn.name}\\b` : wordPattern(fn.name));
+  const changeRe = new RegExp(fn.syscall ? `SYSCALL_DEFINE\\d\\(${fn.name}\\b` : wordPattern(fn.name));
   const title = q.title && q.title.length >= 8 ? q.title.trim() : undefined;
   const syz = (q.syzbotAddresses ?? []).map((a) => a.toLowerCase()).filter((a) => /^syzbot\+[0-9a-f]+@/.test(a));
   const titleHit = (msg: string) => (title !== undefined && msg.includes(title)) || syz.some((a) => msg.toLowerCase().includes(a));
+
+  // Three independent history walks, two at a time (each is one git process reading the range once):
+  // (a) git log -L over the function's lines at the tip, following it back to the crashing version;
+  // the files' history with -U0 patches: every commit to them with its message (Fixes: trailers) and
+  //   whether its hunks sit in the function or its changed lines name it (what -G would say);
+  // the function's own history before the crashing version: commits whose bugs the crashing kernel carries.
+  run.progress(`history of ${fn.name}()`, 15);
+  let followed = false;
+  const walkL = async (): Promise<LogEntry[]> => {
+    if (!tipFile || !tipRange) return [];
+    followed = true;
+    try {
+      const r = await git(run, ['log', `-L${tipRange.start},${tipRange.end}:${tipFile}`, '--no-patch', LOG_FORMAT_SHORT, ...range], { maxBytes: 8 * 1024 * 1024 });
+      return parseLog(r.stdout);
+    } catch (e) {
+      if (isCancelled(e)) throw e;
+      notes.push(`git log -L failed (${(e as Error).message}); using the file's patches only.`);
+      followed = false;
+      return [];
+    }
+  };
+  const walkFile = async (): Promise<{ entry: LogEntry; touch: { lines: boolean; header: boolean } }[]> => {
+    if (!pathspec.length) return [];
+    const r = await git(run, ['log', '-p', '-U0', '--no-ext-diff', '--no-textconv', '--no-color', LOG_FORMAT, '-n', '5000', ...range, '--', ...pathspec], { maxBytes: 96 * 1024 * 1024 });
+    if (r.truncated) notes.push('The history of the file is very long; only its newest part was read.');
+    return splitPatchLog(r.stdout).map(({ entry, patch }) => ({ entry, touch: patchTouch(patch, changeRe) }));
+  };
+  const walkBefore = async (): Promise<Set<string>> => {
+    const set = new Set<string>();
+    if (!base.sha || !file || !baseRange) return set;
+    try {
+      // Bounded: the 200 newest changes within 3 years before the crashing version (a full kernel
+      // history walk would take longer than the whole rest of the query).
+      const r = await git(run, ['log', `-L${baseRange.start},${baseRange.end}:${file}`, '--no-patch', '--format=%H', '-n', '200', `--since=${yearsBefore(base.date, 3)}`, base.sha], {
+        maxBytes: 4 * 1024 * 1024,
+        timeoutMs: Math.min(run.timeoutMs ?? 60000, 30000),
+      });
+      for (const l of r.stdout.split('\n')) if (/^[0-9a-f]{40}$/.test(l.trim())) set.add(l.trim());
+    } catch (e) {
+      if (isCancelled(e)) throw e;
+      notes.push(`The history of ${fn.name}() before the crashing version was not available (${(e as Error).message}).`);
+    }
+    return set;
+  };
+  const t1 = Date.now();
+  const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
+    const v = await p;
+    timings[name] = Date.now() - t1;
+    return v;
+  };
+  const [lHits, fileHits, touchedBefore] = await Promise.all([timed('walkL', walkL()), timed('walkFile', walkFile()), timed('walkBefore', walkBefore())]);
+  run.progress('commit messages', 55);
+  const fileLog = new Map<string, LogEntry>();
+  for (const { entry, touch } of fileHits) {
+    fileLog.set(entry.sha, entry);
+    if (touch.lines) add(entry, 'mention');
+    if (touch.header && !followed) add(entry, 'body');
+  }
+  for (const e of lHits) add(fileLog.get(e.sha) ?? e, 'body');
+
+  // (b)/(c)/(d) one message walk: the function's name, the title, the syzbot address, and
+  // Fixes: naming a commit that changed the function before the crash.
+  const t3 = Date.now();
   {
-    const greps = [fn.syscall ? `SYSCALL_DEFINE[0-9]\\(${fn.name}[,)]|(^|[^A-Za-z0-9_])sys_${fn.name}([^A-Za-z0-9_]|$)` : wordPattern(fn.name)];
-    if (title) greps.push(ereEscape(title));
-    for (const a of syz) greps.push(ereEscape(a));
-    const r = await git(run, ['log', '-E', ...greps.map((g) => `--grep=${g}`), LOG_FORMAT, '-n', '500', ...range], { maxBytes: 32 * 1024 * 1024 });
-    for (const e of parseLog(r.stdout)) {
+    // Fixed strings are searched many times faster than regexes; the exact rules are applied below.
+    const greps = [fn.syscall ? `sys_${fn.name}` : fn.name];
+    if (title) greps.push(title);
+    for (const a of syz) greps.push(a);
+    for (const sha of [...touchedBefore].slice(0, 200)) greps.push(`Fixes: ${sha.slice(0, 8)}`);
+    const limit = 2000;
+    const r = await git(run, ['log', '-F', ...greps.map((g) => `--grep=${g}`), LOG_FORMAT, '-n', String(limit), ...range], { maxBytes: 48 * 1024 * 1024 });
+    const found = parseLog(r.stdout);
+    if (found.length >= limit) notes.push(`More than ${limit} commit messages contain "${greps[0]}"; only the newest ${limit} were read.`);
+    for (const e of found) {
+      const facts = parseMessage(e.message);
       const mentions = fnRe.test(prose(e.message));
       const hit = titleHit(e.message);
-      if (!mentions && !hit) continue;
-      const c = add(e, mentions ? 'message' : fileLog.has(e.sha) ? 'file' : 'none');
+      const fixesBefore = facts.fixes.some((f) => [...touchedBefore].some((t) => t.startsWith(f.sha)));
+      if (!mentions && !hit && !fixesBefore) continue;
+      const c = add(e, fileLog.has(e.sha) ? 'file' : 'none');
+      c.facts = facts;
       c.mentions ||= mentions;
       c.titleMatch ||= hit;
     }
   }
-  for (const c of cands.values()) if (fileLog.has(c.entry.sha)) c.touch = better(c.touch, 'file');
+  timings.walkMessages = Date.now() - t3;
 
-  // Messages of -L/-G hits outside the file log (-L follows renames through older paths).
-  const missing = [...cands.values()].filter((c) => !c.entry.message).map((c) => c.entry.sha);
-  for (const sha of missing) {
-    const e = fileLog.get(sha);
-    if (e) cands.get(sha)!.entry = { ...e };
-  }
+  // Messages of -L hits outside the file log (-L follows renames through older paths).
   const still = [...cands.values()].filter((c) => !c.entry.message).map((c) => c.entry.sha);
   if (still.length) {
     const r = await git(run, ['log', '--no-walk=unsorted', LOG_FORMAT, ...still], { maxBytes: 16 * 1024 * 1024 });
@@ -305,43 +384,18 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
     }
   }
   for (const c of cands.values()) {
+    if (fileLog.has(c.entry.sha)) c.touch = better(c.touch, 'file');
     c.facts = parseMessage(c.entry.message);
     c.titleMatch ||= titleHit(c.entry.message);
     c.mentions ||= fnRe.test(prose(c.entry.message));
   }
 
-  // (c) Fixes: naming a commit that changed the function. The function's own history up to the
-  // crashing version (git log -L at the base) gives the commits whose bugs the crashing kernel carries.
-  run.progress(`commits that changed ${fn.name}() before the crash`, 64);
-  const touchedBefore = new Set<string>();
-  if (base.sha && file && baseRange) {
-    try {
-      const r = await git(run, ['log', `-L${baseRange.start},${baseRange.end}:${file}`, '--no-patch', '--format=%H', '-n', '200', base.sha], { maxBytes: 4 * 1024 * 1024, timeoutMs: Math.min(run.timeoutMs ?? 60000, 30000) });
-      for (const l of r.stdout.split('\n')) if (/^[0-9a-f]{40}$/.test(l.trim())) touchedBefore.add(l.trim());
-    } catch (e) {
-      if (isCancelled(e)) throw e;
-      notes.push(`The history of ${fn.name}() before the crashing version was not available (${(e as Error).message}).`);
-    }
-  }
+  // Commits to the file whose Fixes: names a commit that changed the function (before or after the crash).
   const touchedAfter = new Set([...cands.values()].filter((c) => c.touch === 'body' || c.touch === 'mention').map((c) => c.entry.sha));
-  if (touchedBefore.size) {
-    run.progress('Fixes: trailers naming those commits', 70);
-    const greps = [...touchedBefore].slice(0, 200).map((s) => `--grep=Fixes: ${s.slice(0, 8)}`);
-    const r = await git(run, ['log', '-F', '-i', ...greps, LOG_FORMAT, '-n', '300', ...range], { maxBytes: 16 * 1024 * 1024 });
-    for (const e of parseLog(r.stdout)) {
-      const facts = parseMessage(e.message);
-      if (!facts.fixes.some((f) => [...touchedBefore].some((t) => t.startsWith(f.sha)))) continue;
-      const c = add(e, fileLog.has(e.sha) ? 'file' : 'none');
-      c.facts = facts;
-      c.titleMatch ||= titleHit(e.message);
-      c.mentions ||= fnRe.test(prose(e.message));
-    }
-  }
-  // Commits to the file whose Fixes: names a commit that changed the function after the crash.
   for (const e of fileLog.values()) {
     if (cands.has(e.sha)) continue;
     const facts = parseMessage(e.message);
-    if (facts.fixes.some((f) => [...touchedAfter].some((t) => t.startsWith(f.sha)))) {
+    if (facts.fixes.some((f) => [...touchedAfter, ...touchedBefore].some((t) => t.startsWith(f.sha)))) {
       const c = add(e, 'file');
       c.facts = facts;
     }
@@ -350,6 +404,7 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
   for (const c of cands.values()) if (c.mentions) c.touch = better(c.touch, 'message');
 
   run.progress('resolving Fixes: targets', 76);
+  let t4 = Date.now();
   const targets = await resolveTargets(run, [...cands.values()], fn, touchedBefore, touchedAfter, baseRev, !!base.sha);
 
   run.progress('stable backports', 84);
@@ -374,7 +429,10 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
       score: 0,
     });
   }
+  timings.fixesTargets = Date.now() - t4;
+  t4 = Date.now();
   await containment(run, commits, base);
+  timings.containment = Date.now() - t4;
   for (const c of commits) c.reasons = reasons(c, fn, q);
   const ranked = rankCommits(commits);
   run.progress('done', 100);
@@ -391,6 +449,7 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
     total: ranked.length,
     notes,
     elapsedMs: Date.now() - t0,
+    timings,
   };
 }
 

@@ -100,4 +100,6 @@ export interface FixResult {
   /** Things the user should know: fallbacks taken, ambiguity, missing stable tags. */
   notes: string[];
   elapsedMs: number;
+  /** Milliseconds per phase (history walks, containment), for benchmarks and the log. */
+  timings?: Record<string, number>;
 }

@@ -51,7 +51,7 @@ function recorder(settings: Partial<Settings>, trusted: boolean): Recorder {
       return {
         report: (m) => {
           rec.progress.push(m);
-          if (rec.abortOnProgress && m.includes('git log -L')) ac.abort();
+          if (rec.abortOnProgress && m.startsWith('history of')) ac.abort();
         },
         done: () => void rec.progress.push('done'),
         signal: ac.signal,
