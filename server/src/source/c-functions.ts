@@ -148,31 +148,97 @@ function rowCol(text: string, index: number): { row: number; column: number } {
  * `syscall` is given. `parser` null = textual fallback only (huge files).
  */
 export function findDefinitions(parser: Parser | null, text: string, name: string, syscall?: { name: string; compat: boolean }): DefinitionHit[] {
-  const hits: { index: number; len: number; kind: DefinitionHit['kind'] }[] = [];
+  /** index/len: the name; paren: the `(` whose argument list precedes the body (the name's or the macro's). */
+  const hits: { index: number; len: number; paren: number; kind: DefinitionHit['kind'] }[] = [];
   const fnRe = new RegExp(`(?<![\\w.>])${escapeRe(name)}\\s*\\(`, 'g');
-  for (let m = fnRe.exec(text); m; m = fnRe.exec(text)) hits.push({ index: m.index, len: name.length, kind: 'function' });
+  for (let m = fnRe.exec(text); m; m = fnRe.exec(text)) hits.push({ index: m.index, len: name.length, paren: m.index + m[0].length - 1, kind: 'function' });
   // Defining macros name the function in their first argument and are followed by its body.
   const macroRe = new RegExp(`\\b(?!(?:COMPAT_)?SYSCALL_DEFINE)[A-Z][A-Z0-9_]*\\s*\\(\\s*(${escapeRe(name)})\\s*[,)]`, 'g');
-  for (let m = macroRe.exec(text); m; m = macroRe.exec(text)) hits.push({ index: m.index + m[0].indexOf(m[1], m[0].indexOf('(')), len: name.length, kind: 'macro' });
+  for (let m = macroRe.exec(text); m; m = macroRe.exec(text)) {
+    const paren = m.index + m[0].indexOf('(');
+    hits.push({ index: text.indexOf(m[1], paren), len: name.length, paren, kind: 'macro' });
+  }
   if (syscall) {
     const macro = syscall.compat ? 'COMPAT_SYSCALL_DEFINE' : '(?<!COMPAT_)SYSCALL_DEFINE';
     const scRe = new RegExp(`\\b${macro}\\d\\s*\\(\\s*(${escapeRe(syscall.name)})\\s*[,)]`, 'g');
-    for (let m = scRe.exec(text); m; m = scRe.exec(text)) hits.push({ index: m.index + m[0].indexOf(m[1], m[0].indexOf('(')), len: syscall.name.length, kind: 'syscall' });
-  }
-  if (!hits.length) return [];
-  const tree = parser ? parseC(parser, text) : undefined;
-  const out: DefinitionHit[] = [];
-  try {
-    for (const h of hits) {
-      const ext = tree ? definitionAt(tree, text, h.index, h.len) : textualDefinitionAt(text, h.index, h.len);
-      if (!ext) continue;
-      const { row, column } = rowCol(text, h.index);
-      out.push({ ...ext, row, column, kind: h.kind });
+    for (let m = scRe.exec(text); m; m = scRe.exec(text)) {
+      const paren = m.index + m[0].indexOf('(');
+      hits.push({ index: text.indexOf(m[1], paren), len: syscall.name.length, paren, kind: 'syscall' });
     }
-  } finally {
-    tree?.delete();
+  }
+  const out: DefinitionHit[] = [];
+  for (const h of hits) {
+    // Calls and prototypes (`foo(x);`, `if (foo(x))`) are dropped before any parsing.
+    if (!bodyFollows(text, h.paren)) continue;
+    const ext = parser && text.length <= MAX_PARSE_CHARS ? definitionInWindow(parser, text, h.index, h.len) : textualDefinitionAt(text, h.index, h.len);
+    if (!ext) continue;
+    const { row, column } = rowCol(text, h.index);
+    out.push({ ...ext, row, column, kind: h.kind });
   }
   return out;
+}
+
+/** Index just past the `)` matching the `(` at `open`, or -1. Skips comments and strings. */
+function skipBalanced(text: string, open: number, limit = 8000): number {
+  let depth = 0;
+  const end = Math.min(text.length, open + limit);
+  for (let i = open; i < end; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); if (e < 0) return -1; i = e + 1; continue; }
+    if (c === '/' && text[i + 1] === '/') { const e = text.indexOf('\n', i); if (e < 0) return -1; i = e; continue; }
+    if (c === '"' || c === "'") { let j = i + 1; while (j < end && text[j] !== c) j += text[j] === '\\' ? 2 : 1; i = j; continue; }
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** After the argument list at `paren`: only attributes (`__acquires(x)`, `__must_hold(y)`) and comments before a `{`. */
+export function bodyFollows(text: string, paren: number): boolean {
+  let i = skipBalanced(text, paren);
+  for (let guard = 0; i >= 0 && guard < 32; guard++) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    const c = text[i];
+    if (c === '{') return true;
+    if (c === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); if (e < 0) return false; i = e + 2; continue; }
+    if (c === '/' && text[i + 1] === '/') { const e = text.indexOf('\n', i); if (e < 0) return false; i = e; continue; }
+    const id = /^[A-Za-z_]\w*/.exec(text.slice(i, i + 128));
+    if (!id) return false;
+    i += id[0].length;
+    while (i < text.length && /[ \t]/.test(text[i])) i++;
+    if (text[i] === '(') i = skipBalanced(text, i);
+  }
+  return false;
+}
+
+/**
+ * Parse only the lines around one candidate: from the start of its header (back to a blank line, a
+ * `}` or `;` line, a preprocessor line or a comment end) to the next `}` at column 0.
+ */
+function definitionInWindow(parser: Parser, text: string, index: number, len: number): FunctionExtent | undefined {
+  let start = text.lastIndexOf('\n', index - 1) + 1;
+  for (let k = 0; k < 64 && start > 0; k++) {
+    const prevStart = text.lastIndexOf('\n', start - 2) + 1;
+    const prev = text.slice(prevStart, start - 1);
+    if (/^\s*$|^}|;\s*$|\*\/\s*$|^\s*#|^\s*\/\//.test(prev)) break;
+    start = prevStart;
+  }
+  const close = /\n}/g;
+  close.lastIndex = index;
+  const m = close.exec(text);
+  let end = m ? text.indexOf('\n', m.index + 2) : text.length;
+  if (end < 0) end = text.length;
+  const window = text.slice(start, end);
+  const tree = parser.parse(window);
+  if (!tree) return undefined;
+  try {
+    const ext = definitionAt(tree, window, index - start, len);
+    if (!ext) return undefined;
+    const rowOffset = rowCol(text, start).row;
+    return { ...ext, startRow: ext.startRow + rowOffset, endRow: ext.endRow + rowOffset, bodyRow: ext.bodyRow + rowOffset };
+  } finally {
+    tree.delete();
+  }
 }
 
 /** Without a parse tree: a name at the start of a line's header whose `)` is followed by `{` before any `;`. */
