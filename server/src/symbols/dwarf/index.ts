@@ -21,11 +21,13 @@ export const UNKNOWN = '??';
 
 /** Parsed units kept at once (function lists and line tables); older ones are dropped. */
 const UNIT_CACHE = 24;
+/** Abbreviation tables kept (a kernel has one per unit, thousands of them). */
+const ABBREV_CACHE = 64;
 const NAME_CACHE = 200_000;
 const MAX_ORIGIN_CHAIN = 64;
 const MAX_UNITS = 10_000_000;
 
-interface UnitBase { header: UnitHeader; abbrevs: AbbrevTable; root: UnitRoot }
+interface UnitBase { header: UnitHeader; root: UnitRoot }
 interface UnitDetail { functions: FunctionDie[]; index: FunctionIndex; lines: LineTable | undefined }
 
 /**
@@ -40,7 +42,7 @@ export class DwarfIndex {
   private unitRanges: RangeIndex | undefined;
   /** Units with code but no known ranges: searched last, by their function ranges. */
   private unplaced: number[] = [];
-  private readonly abbrevCache = new Map<number, AbbrevTable>();
+  private readonly abbrevCache = new Map<string, AbbrevTable>();
   private readonly bases = new Map<number, UnitBase>();
   private readonly details = new Map<number, UnitDetail>();
   private readonly names = new Map<number, string>();
@@ -160,7 +162,7 @@ export class DwarfIndex {
       const info = this.s.require('.debug_info');
       const attrs = info.parseOpenEnded(at, 512, (c) => {
         if (c.base + c.end > u.header.end) c = info.cursor(at, u.header.end - at);
-        return readNameAttrs(c, u.header, u.abbrevs, u.root, this.resolver);
+        return readNameAttrs(c, u.header, this.abbrevs(u.header), u.root, this.resolver);
       });
       if (attrs.name !== undefined) { name = attrs.name; break; }
       at = attrs.origin;
@@ -222,12 +224,17 @@ export class DwarfIndex {
     return lo;
   }
 
-  private abbrevs(offset: number): AbbrevTable {
-    let t = this.abbrevCache.get(offset);
-    if (!t) {
-      t = parseAbbrevTable(this.s.require('.debug_abbrev'), offset);
-      this.abbrevCache.set(offset, t);
+  /** A unit's abbreviations. Keyed by format too: each table caches attribute sizes for it. */
+  private abbrevs(h: UnitHeader): AbbrevTable {
+    const key = `${h.abbrevOffset}/${h.offsetSize}/${h.addressSize}/${h.version <= 2 ? 2 : 3}`;
+    let t = this.abbrevCache.get(key);
+    if (t) {
+      this.abbrevCache.delete(key);
+    } else {
+      t = parseAbbrevTable(this.s.require('.debug_abbrev'), h.abbrevOffset);
+      while (this.abbrevCache.size >= ABBREV_CACHE) this.abbrevCache.delete(this.abbrevCache.keys().next().value as string);
     }
+    this.abbrevCache.set(key, t);
     return t;
   }
 
@@ -235,14 +242,13 @@ export class DwarfIndex {
     let b = this.bases.get(unitOffset);
     if (!b) {
       const header = this.header(unitOffset);
-      // Abbreviation tables may be shared by units of different formats: cache per format.
-      const abbrevs = this.abbrevs(header.abbrevOffset);
+      const abbrevs = this.abbrevs(header);
       const info = this.s.require('.debug_info');
       const root = info.parseOpenEnded(header.dieOffset, 1024, (c) => {
         if (c.base + c.end > header.end) c = info.cursor(header.dieOffset, header.end - header.dieOffset);
         return readRoot(c, header, abbrevs, this.resolver);
       });
-      b = { header, abbrevs, root };
+      b = { header, root };
       this.bases.set(unitOffset, b);
     }
     return b;
@@ -259,9 +265,10 @@ export class DwarfIndex {
     const b = this.base(unitOffset);
     const h = b.header;
     const c = this.s.require('.debug_info').cursor(h.dieOffset, h.end - h.dieOffset);
+    const abbrevs = this.abbrevs(h);
     // Skip the root DIE, already read.
-    readRoot(c, h, b.abbrevs, this.resolver);
-    const functions = readFunctions(c, h, b.abbrevs, b.root, this.resolver);
+    readRoot(c, h, abbrevs, this.resolver);
+    const functions = readFunctions(c, h, abbrevs, b.root, this.resolver);
     let lines: LineTable | undefined;
     const line = this.s.section('.debug_line');
     if (b.root.stmtList !== undefined && line) {
