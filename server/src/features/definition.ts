@@ -4,21 +4,23 @@
 // fallbacks are document links (features/document-links.ts), which open only when clicked.
 import type { Location } from 'vscode-languageserver';
 import type { Frame, Report } from '../model/types';
-import type { FrameResolution } from '../symbols/resolution';
+import { contextOf, type FrameResolution, type ResolveContext } from '../symbols/resolution';
 import { findCodeRefs } from '../source/code-refs';
-import type { DefinitionSite } from '../source/source-roots';
+import { cancelIndexing, type DefinitionSite } from '../source/source-roots';
 import { CancelledError } from '../source/tree-index';
 import type { DocumentState, FeatureContext } from './context';
 import { frameAt, reportAt } from './positions';
 import { fileUriAt, sourceRoots } from './source-snippet';
 
-/** The part of the symbol service the definition provider uses (present when a vmlinux can be used). */
+/** The part of the symbol service the definition provider uses (ctx.symbols by default). */
 export interface FrameResolver {
-  resolveFrame(frame: Frame, report?: Report): Promise<FrameResolution>;
+  resolveFrame(frame: Frame, context: ResolveContext): Promise<FrameResolution>;
 }
 
 export interface DefinitionOptions {
+  /** The request's cancellation. */
   signal?: AbortSignal;
+  /** Overrides ctx.symbols (tests). */
   symbols?: FrameResolver;
 }
 
@@ -43,7 +45,9 @@ async function byName(name: string, doc: DocumentState, line: number, ctx: Featu
   const roots = sourceRoots(ctx);
   if (roots.empty) return null;
   const report = reportAt(doc, line);
-  const progress = roots.indexed ? undefined : ctx.client.progress('Oops Lens: indexing kernel sources');
+  const progress = roots.indexed ? undefined : ctx.client.progress('Oops Lens: indexing kernel sources', { cancellable: true });
+  // Cancelling the progress stops the index build itself; cancelling the request only stops waiting.
+  progress?.signal?.addEventListener('abort', () => { for (const r of roots.roots) cancelIndexing(r.dir); }, { once: true });
   let defs: DefinitionSite[];
   try {
     defs = await roots.definitions(name, {
@@ -62,10 +66,11 @@ async function byName(name: string, doc: DocumentState, line: number, ctx: Featu
   return defs.slice(0, MAX_LOCATIONS).map((d) => location(d.absPath, d.line, d.column));
 }
 
-async function fromSymbolizer(frame: Frame, report: Report | undefined, ctx: FeatureContext, opts: DefinitionOptions): Promise<Location[] | null> {
-  if (!opts.symbols) return null;
+async function fromSymbolizer(frame: Frame, report: Report | undefined, doc: DocumentState, ctx: FeatureContext, opts: DefinitionOptions): Promise<Location[] | null> {
+  const symbols = opts.symbols ?? ctx.symbols;
+  if (!symbols) return null;
   let res: FrameResolution;
-  try { res = await opts.symbols.resolveFrame(frame, report); } catch { return null; }
+  try { res = await symbols.resolveFrame(frame, contextOf(report, doc.model)); } catch { return null; }
   const inner = res.inlines[0];
   if (!inner || !inner.file || !(inner.line > 0)) return null;
   const local = sourceRoots(ctx).resolve(inner.file);
@@ -88,7 +93,7 @@ export async function provideDefinition(doc: DocumentState, line: number, charac
       const local = sourceRoots(ctx).resolve(frame.file);
       if (local) return [location(local.absPath, frame.fileLine)];
     }
-    const sym = await fromSymbolizer(frame, report, ctx, opts);
+    const sym = await fromSymbolizer(frame, report, doc, ctx, opts);
     if (sym) return sym;
     return byName(frame.function, doc, line, ctx, opts, frame.module);
   }

@@ -6,7 +6,9 @@ import { sourceSnippet, type SnippetOptions, type SourceSnippet } from '../sourc
 import { sourceRootsFor, type ResolvedFile, type SourceRoots } from '../source/source-roots';
 import { versionCaveat, webSourceTarget, type WebTarget } from '../source/web-target';
 import type { DocumentState, FeatureContext } from './context';
-import { reportAt } from './positions';
+import { findCodeRefs } from '../source/code-refs';
+import { contextOf } from '../symbols/resolution';
+import { frameAt, reportAt } from './positions';
 
 /** The user's source trees for the current settings (shared caches). */
 export function sourceRoots(ctx: FeatureContext): SourceRoots {
@@ -35,6 +37,11 @@ function fence(s: string): string {
   return s.replace(/```/g, '`\u200b``');
 }
 
+/** Text inside a Markdown code span is literal: only backticks must go. */
+function codeSpan(s: string): string {
+  return s.replace(/`/g, "'");
+}
+
 function mdEscape(s: string): string {
   return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => '\\' + c);
 }
@@ -45,7 +52,7 @@ export function renderSnippet(snippet: SourceSnippet, shownPath: string): string
   const row = (n: number, text: string, target: boolean) => `${String(n).padStart(width)}${target ? '▶' : ' '} ${fence(text)}`;
   const out: string[] = [];
   const fn = snippet.function?.name ? ` in \`${snippet.function.name}()\`` : '';
-  out.push(`\`${shownPath}:${snippet.targetLine}\`${fn}`);
+  out.push(`\`${codeSpan(shownPath)}:${snippet.targetLine}\`${fn}`);
   out.push('```c');
   for (const l of snippet.header) out.push(row(l.line, l.text, false));
   if (snippet.header.length && snippet.lines.length && snippet.lines[0].line > snippet.header.at(-1)!.line + 1) out.push(`${' '.repeat(width)}  …`);
@@ -83,7 +90,7 @@ export async function sourceSnippetMarkdown(
     const snippet = await sourceSnippet(where.local.absPath, line, opts);
     const shown = where.local.relPath ?? where.local.absPath;
     if (snippet) parts.push(renderSnippet(snippet, shown));
-    else parts.push(`\`${mdEscape(shown)}\` has no line ${line}: the local tree is probably another kernel version`);
+    else parts.push(`\`${codeSpan(shown)}\` has no line ${line}: the local tree is probably another kernel version`);
   }
   const links: string[] = [];
   if (where.local) links.push(`[open ${mdEscape(where.local.relPath ?? where.local.absPath)}:${line}](${fileUriAt(where.local.absPath, line)})`);
@@ -93,4 +100,39 @@ export async function sourceSnippetMarkdown(
   }
   if (links.length) parts.push(links.join(' · '));
   return parts.length ? parts.join('\n\n') : undefined;
+}
+
+/** Hover on a printed `path:line` (BUG/WARNING lines, syzbot, crash `bt -l`): the source lines there. */
+export async function codeRefHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): Promise<string | undefined> {
+  const text = doc.lines[line] ?? '';
+  const ref = findCodeRefs(text).find((r) => character >= r.start && character <= r.end);
+  if (!ref?.line) return undefined;
+  return sourceSnippetMarkdown(ref.path, ref.line, kernelAt(doc, line), ctx);
+}
+
+/**
+ * Hover on a frame: source lines at the printed file:line (syzbot), else at the symbolizer's innermost
+ * location, else around the function's definition when the tree's index is already built (a hover
+ * never starts indexing a tree; go-to-definition does).
+ */
+export async function frameSourceHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): Promise<string | undefined> {
+  const frame = frameAt(doc, line, character);
+  if (!frame) return undefined;
+  const kernel = kernelAt(doc, line);
+  if (frame.file && frame.fileLine) return sourceSnippetMarkdown(frame.file, frame.fileLine, kernel, ctx);
+  if (ctx.symbols) {
+    try {
+      const res = await ctx.symbols.resolveFrame(frame, contextOf(reportAt(doc, line), doc.model));
+      const inner = res.inlines[0];
+      if (inner?.file && inner.line > 0) return sourceSnippetMarkdown(inner.file, inner.line, kernel, ctx);
+    } catch { /* fall through to the definition */ }
+  }
+  const roots = sourceRoots(ctx);
+  if (roots.empty || !roots.indexed) return undefined;
+  const [def] = await roots.definitions(frame.function, { arch: reportAt(doc, line)?.arch, module: frame.module });
+  if (!def) return undefined;
+  const snippet = await sourceSnippet(def.absPath, def.line, { before: 0, after: 4 });
+  if (!snippet) return undefined;
+  const md = renderSnippet({ ...snippet, lines: snippet.lines.map((l) => ({ ...l, target: false })) }, def.relPath);
+  return `${md}\n\n[open ${mdEscape(def.relPath)}:${def.line}](${fileUriAt(def.absPath, def.line)}) · definition by name (no debug info for this frame)`;
 }

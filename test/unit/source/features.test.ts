@@ -8,7 +8,7 @@ import { documentState } from '../../../server/src/features/documents';
 import { silentSink, type ClientSink, type FeatureContext } from '../../../server/src/features/context';
 import { provideDefinition, type FrameResolver } from '../../../server/src/features/definition';
 import { provideDocumentLinks } from '../../../server/src/features/document-links';
-import { kernelAt, sourceSnippetMarkdown } from '../../../server/src/features/source-snippet';
+import { codeRefHover, frameSourceHover, kernelAt, sourceSnippetMarkdown } from '../../../server/src/features/source-snippet';
 import { defaultSettings, type Settings } from '../../../server/src/settings';
 import type { FrameResolution } from '../../../server/src/symbols/resolution';
 import { clearSourceCaches } from '../../../server/src/source/source-roots';
@@ -166,4 +166,25 @@ test('hover snippet markdown: local lines with the target marked, plus the web l
   const webOnly = await sourceSnippetMarkdown('fs/nfs/pagelist.c', 382, kernel, ctxWith());
   assert.equal(webOnly, '[elixir.bootlin.com v6.1.192](https://elixir.bootlin.com/linux/v6.1.192/source/fs/nfs/pagelist.c#L382)');
   assert.equal(await sourceSnippetMarkdown('/usr/src/evalmod/evalcrash.c', 3, kernel, ctxWith()), undefined);
+});
+
+test('hovers: a printed path:line shows its lines; a frame shows syzbot/symbolizer lines or, once indexed, its definition', async () => {
+  const ctx = ctxWith({ sourceRoots: [LINUX] });
+  const doc = documentState('file:///c.txt', readFileSync(join(FIX, 'crash-bt-l.txt'), 'utf8'));
+  const rw = doc.lines.findIndex((l) => l.includes('fs/read_write.c: 582'));
+  assert.equal(await codeRefHover(doc, rw, 0, ctx), undefined, 'outside the reference');
+  assert.equal(await codeRefHover(doc, rw, 10, ctx), '`fs/read_write.c` has no line 582: the local tree is probably another kernel version\n\n'
+    + `[open fs/read\\_write.c:582](${uri(join(LINUX, 'fs/read_write.c'), 582)}) · [elixir.bootlin.com latest](https://elixir.bootlin.com/linux/latest/source/fs/read_write.c#L582) — kernel version not found in the report: links point to the latest release`);
+  const oops = documentState('file:///o.txt', OOPS);
+  const line = oops.lines.findIndex((l) => l.includes('ksys_write+'));
+  const col = oops.lines[line].indexOf('ksys_write');
+  clearSourceCaches();
+  assert.equal(await frameSourceHover(oops, line, col, ctx), undefined, 'no index yet: a hover does not start one');
+  await provideDefinition(oops, line, col, ctx);
+  const md = await frameSourceHover(oops, line, col, ctx);
+  assert.match(md ?? '', /13  ssize_t ksys_write\(unsigned int fd, const char __user \*buf, size_t count\)/);
+  assert.match(md ?? '', /definition by name/);
+  const symbols = { resolveFrame: async (): Promise<FrameResolution> => ({ returnAddress: true, warnings: [], inlines: [{ function: 'ksys_write', file: 'debian/build/build_amd64_none_amd64/fs/read_write.c', line: 19 }] }) };
+  const viaSym = await frameSourceHover(oops, line, col, { ...ctx, symbols: symbols as unknown as FeatureContext['symbols'] });
+  assert.match(viaSym ?? '', /19▶ \t\tret = vfs_write\(f.file, buf, count, ppos\);/);
 });
