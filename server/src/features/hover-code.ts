@@ -28,24 +28,47 @@ function textOf(doc: DocumentState, line: number): string {
   return doc.model.lines[line]?.text ?? doc.lines[line] ?? '';
 }
 
-/** The RIP/pc line above `line`: its line number, symbol and/or absolute value. */
-function findPc(doc: DocumentState, line: number, floor: number): { line: number; symbol?: CodeSite['symbol']; pc?: bigint } | undefined {
-  for (let l = line - 1; l >= Math.max(floor, line - RIP_SEARCH_LINES); l--) {
-    const m = RIP_RE.exec(textOf(doc, l));
-    if (!m) continue;
-    const target = (m[2] ?? m[4] ?? m[5] ?? '').trim();
-    const abs = m[1] ?? m[3] ?? /\[<([0-9a-f]+)>\]/.exec(target)?.[1];
-    const out: { line: number; symbol?: CodeSite['symbol']; pc?: bigint } = { line: l };
-    if (abs) out.pc = BigInt('0x' + abs);
-    const hexOnly = /^(?:0x)?([0-9a-f]{8,16})$/.exec(target);
-    if (hexOnly) out.pc = BigInt('0x' + hexOnly[1]);
-    else {
-      const s = SYMBOL_RE.exec(target);
-      if (s) out.symbol = { name: s[1], offset: parseInt(s[2], 16), size: s[3] ? parseInt(s[3], 16) : undefined, module: s[4] };
-    }
-    return out;
+type PcLine = { line: number; symbol?: CodeSite['symbol']; pc?: bigint; text: string };
+
+function parsePcLine(doc: DocumentState, l: number): PcLine | undefined {
+  const text = textOf(doc, l);
+  const m = RIP_RE.exec(text);
+  if (!m) return undefined;
+  const target = (m[2] ?? m[4] ?? m[5] ?? '').trim();
+  const abs = m[1] ?? m[3] ?? /\[<([0-9a-f]+)>\]/.exec(target)?.[1];
+  const out: PcLine = { line: l, text };
+  if (abs) out.pc = BigInt('0x' + abs);
+  const hexOnly = /^(?:0x)?([0-9a-f]{8,16})$/.exec(target);
+  if (hexOnly) out.pc = BigInt('0x' + hexOnly[1]);
+  else {
+    const s = SYMBOL_RE.exec(target);
+    if (s) out.symbol = { name: s[1], offset: parseInt(s[2], 16), size: s[3] ? parseInt(s[3], 16) : undefined, module: s[4] };
   }
-  return undefined;
+  return out;
+}
+
+/**
+ * The RIP/pc line a `Code:` line belongs to. x86 since 4.18 prints `Code:` right under its `RIP:`
+ * (kernel and user blocks alike); older x86 prints it at the end of the oops, followed by a summary
+ * `RIP: func+0x../0x.. RSP: ...` line, after the user-mode `RIP: 0033:` block — so the nearest RIP
+ * above is not always the right one. arm/arm64 print one pc per report, before the call trace.
+ */
+function findPc(doc: DocumentState, line: number, floor: number): PcLine | undefined {
+  const candidates: PcLine[] = [];
+  for (let l = line - 1; l >= Math.max(floor, line - RIP_SEARCH_LINES); l--) {
+    const p = parsePcLine(doc, l);
+    if (p) candidates.push(p);
+  }
+  const nearest = candidates[0];
+  if (nearest && line - nearest.line <= 2) return nearest;
+  const summary = parsePcLine(doc, line + 1);
+  if (summary && / RSP: /.test(summary.text) && summary.symbol) {
+    // Registers live in the block of the matching kernel `RIP: 0010:func+off/size` line.
+    const block = candidates.find((c) => c.symbol && c.symbol.name === summary.symbol!.name && c.symbol.offset === summary.symbol!.offset);
+    return block ?? summary;
+  }
+  // Prefer the kernel RIP (CS 0010/0060) over a user-mode block printed after the call trace.
+  return candidates.filter((c) => /\b(?:RIP|EIP): 00[16]0:/.test(c.text)).pop() ?? nearest;
 }
 
 function registersIn(doc: DocumentState, from: number, to: number, codeLine: number): Map<string, bigint> {

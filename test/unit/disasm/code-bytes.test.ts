@@ -1,0 +1,71 @@
+// `Code:` lines that cannot be disassembled get a clear reason; good ones keep memory order and the trap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCodeText, isCodeProblem, codeDumpBytes, disassembleNow, chooseIsa } from '../../../server/src/symbols/disasm/index';
+
+function problem(text: string): string {
+  const r = parseCodeText(text);
+  assert.ok(isCodeProblem(r), `expected a problem for ${JSON.stringify(text)}`);
+  return r.problem;
+}
+
+test('lines the kernel could not fill say why', () => {
+  assert.match(problem('Code: Bad RIP value.'), /Bad RIP value/);
+  assert.match(problem('Code:  Bad RIP value.'), /unmapped memory/);
+  assert.match(problem('Code: Unable to access opcode bytes at RIP 0x7f01b7b884cf.'), /RIP is not mapped/);
+  assert.match(problem('Code: bad PC value'), /PC is not mapped/);
+  assert.match(problem('Code: '), /empty.*cut off/);
+});
+
+test('garbled, odd-length and truncated groups are refused with the offending token', () => {
+  assert.match(problem('Code: 48 8b zz 07'), /Token 3.*`zz`.*not hexadecimal/);
+  assert.match(problem('Code: 48 8b 0 07 <0f> 0b'), /mixes 2-digit and 1-digit groups.*token 3/);
+  assert.match(problem('Code: 48 8b 07 <0f> 0b c'), /token 6, `c`/);
+  assert.match(problem('Code: 9483c019 f000000 (f9000401)'), /mixes 8-digit and 7-digit/);
+  assert.match(problem('Code: 123 456 789'), /3-digit groups/);
+  assert.match(problem('Code: 48 <8b> <07>'), /more than one trapping/);
+  assert.match(problem('Code: 48 8b[   12.3] 07'), /not hexadecimal/);
+});
+
+test('bytes keep their order; words and halfwords are little-endian instructions', () => {
+  const x = parseCodeText('Code: 74 02 <0f> 0b c3');
+  assert.ok(!isCodeProblem(x));
+  assert.deepEqual([...x.bytes], [0x74, 0x02, 0x0f, 0x0b, 0xc3]);
+  assert.equal(x.trapOffset, 2);
+  const w = parseCodeText('Code: f9425400 (d4210000)');
+  assert.ok(!isCodeProblem(w));
+  assert.deepEqual([...w.bytes], [0x00, 0x54, 0x42, 0xf9, 0x00, 0x00, 0x21, 0xd4]);
+  assert.equal(w.trapOffset, 4);
+  assert.equal(w.unit, 'word');
+  const h = parseCodeText('Code: 4620 f7ff fd3c (de02)');
+  assert.ok(!isCodeProblem(h));
+  assert.equal(h.unit, 'half');
+  assert.equal(h.trapOffset, 6);
+  assert.deepEqual([...h.bytes.subarray(6)], [0x02, 0xde]);
+});
+
+test('the model CodeDump converts the same way', () => {
+  const c = codeDumpBytes({ span: { line: 0, start: 0, end: 0 }, bytes: ['9483c019', 'f9000401'], trapIndex: 1, unit: 'word' });
+  assert.ok(!isCodeProblem(c));
+  assert.equal(c.trapOffset, 4);
+  assert.match((codeDumpBytes({ span: { line: 0, start: 0, end: 0 }, bytes: ['48', '8'], trapIndex: 0, unit: 'byte' }) as { problem: string }).problem, /Group 2/);
+});
+
+test('architecture choice: bytes are x86, words arm64/arm, halfwords Thumb; others refused', () => {
+  assert.deepEqual(chooseIsa('x86_64', 'byte'), { isa: 'x86_64' });
+  assert.deepEqual(chooseIsa('i386', 'byte'), { isa: 'i386' });
+  assert.equal((chooseIsa('unknown', 'byte') as { isa: string }).isa, 'x86_64');
+  assert.deepEqual(chooseIsa('arm', 'word'), { isa: 'arm' });
+  assert.deepEqual(chooseIsa('arm', 'half'), { isa: 'thumb' });
+  assert.match((chooseIsa('riscv', 'word') as { problem: string }).problem, /riscv.*not supported/);
+  assert.match((chooseIsa('arm64', 'byte') as { problem: string }).problem, /not an x86 dump/);
+});
+
+test('a dump of garbage bytes still decodes without throwing, marking what is invalid', () => {
+  const code = parseCodeText('Code: ff ff ff ff ff ff ff ff <ff> ff ff ff 0f');
+  assert.ok(!isCodeProblem(code));
+  const r = disassembleNow({ arch: 'x86_64', code });
+  assert.ok('disassembly' in r);
+  assert.ok(r.disassembly.insns.some((i) => i.invalid || i.truncated));
+  assert.ok(r.disassembly.insns.some((i) => i.trap));
+});
