@@ -113,6 +113,7 @@ async function fixture() {
     const addrs = symbols(out).flatMap((s) => [s.address, s.address + BigInt(s.size >> 1), s.address + BigInt(Math.max(0, s.size - 1))]);
     const open = () => new DwarfIndex(DebugObject.open(out).sections);
     const index = await compare('gcc fixture (DWARF 5, -O2, 1,200 generated functions)', out, open, addrs);
+    open().parseAll(); // JIT warm-up: the vmlinux parse below is long enough to warm up by itself
     parseThroughput('all units', open(), index, Infinity);
   } finally {
     rmSync(dir, { recursive: true, force: true });

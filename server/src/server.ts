@@ -16,6 +16,8 @@ import { provideDocumentSymbols } from './features/document-symbols';
 import { provideFoldingRanges } from './features/folding';
 import { computeDiagnostics } from './features/diagnostics';
 import { provideHover } from './features/hover';
+import { provideDefinition } from './features/definition';
+import { provideDocumentLinks } from './features/document-links';
 import { legend, provideSemanticTokens } from './features/semantic-tokens';
 import { SymbolService } from './symbols/service';
 import { crashSessionCodeActions } from './features/crash-session';
@@ -108,6 +110,8 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         hoverProvider: true,
+        definitionProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         semanticTokensProvider: { legend, full: true },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor'] },
         codeLensProvider: { resolveProvider: false },
@@ -162,6 +166,12 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol(guard('documentSymbol', [], (doc) => provideDocumentSymbols(doc)));
   connection.onFoldingRanges(guard('foldingRange', [], (doc) => provideFoldingRanges(doc)));
   connection.onHover(guard('hover', null, (doc, p) => provideHover(doc, p.position.line, p.position.character, ctx)));
+  connection.onDefinition((p, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    return guard('definition', null, (doc) => provideDefinition(doc, p.position.line, p.position.character, ctx, { signal: cancel.signal }))(p);
+  });
+  connection.onDocumentLinks(guard('documentLinks', [], (doc) => provideDocumentLinks(doc, ctx)));
   connection.onCodeAction(guard('codeAction', [], (doc, p) => [...crashSessionCodeActions(doc, p.range), ...provideCodeActions(doc, p.range, ctx, fixes)]));
   connection.onExecuteCommand(async (p, token) => {
     const cancel = new AbortController();

@@ -140,7 +140,8 @@ export class DwarfIndex {
   }
 
   private functionName(f: FunctionDie, base: UnitBase): string {
-    if (f.name !== undefined) return f.name;
+    const own = f.nameForm ? this.string(f.nameForm, f.nameValue, base.root) : undefined;
+    if (own !== undefined) return own;
     if (f.origin < 0) return UNKNOWN;
     return this.nameAt(f.origin, base) ?? UNKNOWN;
   }

@@ -24,8 +24,9 @@ export interface FunctionDie {
   readonly ranges: RangeList;
   /** Index (in the unit's list) of the nearest enclosing function DIE, or -1. */
   readonly parent: number;
-  /** DW_AT_name or DW_AT_linkage_name of the DIE itself. */
-  readonly name: string | undefined;
+  /** DW_AT_name (else DW_AT_linkage_name) of the DIE itself, unresolved: see UnitResolver.string. 0 when absent. */
+  readonly nameForm: number;
+  readonly nameValue: AttrValue;
   /** DW_AT_abstract_origin or DW_AT_specification target (.debug_info offset), or -1. */
   readonly origin: number;
   readonly callFile: number;
@@ -192,8 +193,8 @@ export function readFunctions(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, ro
     const abbrev = abbrevFor(abbrevs, code, dieOffset);
     const tag = abbrev.tag;
     if (isFunctionTag(tag)) {
-      let name: string | undefined;
-      let linkage: string | undefined;
+      let nameAttr: RawAttr | undefined;
+      let linkageAttr: RawAttr | undefined;
       let origin = -1;
       let lowAttr: RawAttr | undefined;
       let highAttr: RawAttr | undefined;
@@ -201,8 +202,8 @@ export function readFunctions(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, ro
       let callFile = 0, callLine = 0, callColumn = 0;
       for (const a of readAttrs(c, abbrev, h)) {
         switch (a.at) {
-          case DW_AT.name: name = r.string(a.form, a.value, root); break;
-          case DW_AT.linkage_name: case DW_AT.MIPS_linkage_name: linkage = r.string(a.form, a.value, root); break;
+          case DW_AT.name: nameAttr = a; break;
+          case DW_AT.linkage_name: case DW_AT.MIPS_linkage_name: linkageAttr = a; break;
           case DW_AT.abstract_origin: case DW_AT.specification:
             if (typeof a.value === 'number' && a.form !== DW_FORM.GNU_ref_alt && a.form !== DW_FORM.ref_sig8 && a.form !== DW_FORM.ref_sup4 && a.form !== DW_FORM.ref_sup8) origin = a.value;
             break;
@@ -224,7 +225,7 @@ export function readFunctions(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, ro
       const index = out.length;
       out.push({
         offset: dieOffset, tag, ranges, parent: enclosing[enclosing.length - 1],
-        name: name ?? linkage, origin, callFile, callLine, callColumn,
+        nameForm: (nameAttr ?? linkageAttr)?.form ?? 0, nameValue: (nameAttr ?? linkageAttr)?.value, origin, callFile, callLine, callColumn,
       });
       if (out.length > MAX_FUNCTIONS) throw new DwarfError('.debug_info: too many functions in one unit');
       if (abbrev.hasChildren) enclosing.push(index);
