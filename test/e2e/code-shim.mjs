@@ -29,7 +29,7 @@ if (!devPath || !testsPath) {
   process.exit(2);
 }
 const folder = argv.find((x) => !x.startsWith('--'));
-const timeoutMs = Number(process.env.OOPS_E2E_TIMEOUT_MS || 180000);
+const timeoutMs = Number(process.env.OOPS_E2E_TIMEOUT_MS || 240000);
 const t = clock();
 
 const userDataArg = opt('user-data-dir');

@@ -37,7 +37,7 @@ export async function openExample(rel: string): Promise<vscode.TextDocument> {
  * Poll `probe` until it returns a value accepted by `ok`, within `timeoutMs`. For results the
  * language server produces asynchronously (it starts after the client, and parses on open).
  */
-export async function until<T>(what: string, probe: () => Thenable<T> | T, ok: (v: T) => boolean, timeoutMs = 20000): Promise<T> {
+export async function until<T>(what: string, probe: () => Thenable<T> | T, ok: (v: T) => boolean, timeoutMs = 10000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;

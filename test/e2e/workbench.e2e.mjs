@@ -1,0 +1,200 @@
+// Browser-level test: what a user sees in the workbench. The .vsix is installed into a fresh
+// code-server, the examples/ workspace is opened in headless Chromium, and the checks read the
+// DOM: grammar scopes (token inspector) and colours, the hover widget over a frame, the Outline
+// view, a click on a `kernel BUG at file:line` link, the code-action lightbulb.
+// Screenshots: test/e2e/.run/screenshots/*.png. Waits on selectors and on the extension's
+// readiness line, never on fixed sleeps; the only retries re-trigger a hover, which the workbench
+// shows asynchronously. Run through `npm run test:e2e` (it passes OOPS_E2E_VSIX).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { READY_LINE, ROOT, RUNS, clock, installVsix, launchBrowser, makeRun, remoteUri, startCodeServer, workbenchUrl } from './lib/harness.mjs';
+
+const VSIX = process.env.OOPS_E2E_VSIX || path.join(RUNS, 'oops-lens.vsix');
+const EXAMPLES = path.join(ROOT, 'examples');
+const SHOTS = path.join(RUNS, 'screenshots');
+const FIXTURE = 'reports/demo-fixture.oops';
+const t = clock();
+let run; let server; let browser; let page;
+let ready; // resolves when the extension logs READY_LINE
+const consoleErrors = [];
+
+const editorSel = (file) => `.monaco-editor[data-uri$="/${file}"]`;
+const shot = async (name) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
+};
+
+before(async () => {
+  assert.ok(fs.existsSync(VSIX), `no ${VSIX}: run npm run test:e2e (it packages first)`);
+  run = makeRun('workbench', { userSettings: { 'outline.collapseItems': 'alwaysCollapse' } });
+  installVsix(run, VSIX);
+  t.mark('vsix installed');
+  server = await startCodeServer(run, { folder: EXAMPLES });
+  t.mark(`code-server listening at ${server.base}`);
+  browser = await launchBrowser(run);
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ready = new Promise((resolve) => {
+    page.on('console', (m) => {
+      const text = m.text();
+      if (text.includes(READY_LINE)) { t.mark('readiness line seen'); resolve(); }
+      if (m.type() === 'error' && !/ENOTFOUND|Failed to load resource|vsda/.test(text)) consoleErrors.push(text.slice(0, 300));
+    });
+  });
+  const file = path.join(EXAMPLES, FIXTURE);
+  await page.goto(workbenchUrl(server, EXAMPLES, [['openFile', remoteUri(server, file)]]));
+  await page.waitForSelector(`${editorSel('demo-fixture.oops')} .view-lines >> text=demo_ioctl`, { timeout: 60000 });
+  t.mark('demo-fixture.oops rendered');
+}, { timeout: 120000 });
+
+after(async () => {
+  if (page && process.env.OOPS_E2E_DEBUG) await shot('last');
+  try { await browser?.close(); } catch { /* gone */ }
+  server?.stop();
+  if (consoleErrors.length) console.log(`workbench console errors (${consoleErrors.length}):\n  ${consoleErrors.slice(0, 8).join('\n  ')}`);
+  console.log(`run dir ${run?.dir}; screenshots in ${SHOTS}; timings ${JSON.stringify(t.marks)}`);
+});
+
+/** Screen box of `word` inside the `lineIdx`-th rendered line containing `lineText` (a DOM Range, not the token span). */
+async function wordBox(file, lineText, word) {
+  const box = await page.evaluate(([sel, lt, w]) => {
+    const lines = [...document.querySelectorAll(`${sel} .view-lines .view-line`)];
+    const norm = (s) => s.replace(/\u00a0/g, ' ');
+    const line = lines.find((l) => norm(l.textContent).includes(lt));
+    if (!line) return null;
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    let acc = '';
+    const nodes = [];
+    for (let n; (n = walker.nextNode());) { nodes.push([n, acc.length]); acc += norm(n.textContent); }
+    const k = acc.indexOf(w);
+    if (k < 0) return null;
+    const at = (pos) => { for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= pos) return [nodes[i][0], pos - nodes[i][1]]; return null; };
+    const r = document.createRange();
+    const [sn, so] = at(k); const [en, eo] = at(k + w.length - 1);
+    r.setStart(sn, so); r.setEnd(en, eo + 1);
+    const b = r.getBoundingClientRect();
+    return { x: b.x, y: b.y, width: b.width, height: b.height };
+  }, [editorSel(file), lineText, word]);
+  assert.ok(box, `"${word}" not rendered on a line with "${lineText}" in ${file}`);
+  return box;
+}
+
+async function runCommand(label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Token inspector on `word`: its text (scopes, colours). */
+async function inspectToken(file, lineText, word) {
+  await page.keyboard.press('Escape');
+  const b = await wordBox(file, lineText, word);
+  await page.mouse.click(b.x + Math.min(3, b.width / 2), b.y + b.height / 2);
+  await runCommand('Developer: Inspect Editor Tokens and Scopes');
+  const widget = page.locator('.token-inspect-widget');
+  await widget.locator('text=textmate scopes').first().waitFor({ timeout: 15000 });
+  const text = (await widget.innerText()).replace(/\s+/g, ' ');
+  return text;
+}
+
+test('the extension starts its language client (readiness line)', { timeout: 60000 }, async () => {
+  await ready;
+  const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').innerText();
+  assert.equal(lang.trim(), 'Oops');
+});
+
+test('grammar: frames, modules and headers are scoped and coloured', { timeout: 60000 }, async () => {
+  // Tokenization is asynchronous: wait until a frame's function name is coloured differently
+  // from the editor's default foreground.
+  await page.waitForFunction((sel) => {
+    const spans = [...document.querySelectorAll(`${sel} .view-lines .view-line span span`)];
+    const fn = spans.find((s) => s.textContent.trim() === 'demo_ioctl');
+    const plain = getComputedStyle(document.querySelector(`${sel} .view-lines`)).color;
+    return fn && getComputedStyle(fn).color !== plain;
+  }, editorSel('demo-fixture.oops'), { timeout: 30000 });
+  const fn = await inspectToken('demo-fixture.oops', 'demo_ioctl+', 'demo_ioctl');
+  assert.match(fn, /entity\.name\.function[\w.-]*\.oops/, `frame function scope: ${fn}`);
+  await shot('grammar-token-inspector');
+  const header = await inspectToken('demo-fixture.oops', 'kernel BUG at', 'kernel BUG');
+  assert.match(header, /textmate scopes\s+(?!source\.oops)[\w.-]+\.oops/, `report header scopes: ${header}`);
+  await page.keyboard.press('Escape');
+});
+
+test('hover widget over a frame shows the frame and its source line', { timeout: 60000 }, async () => {
+  await ready;
+  await page.keyboard.press('Escape');
+  // Truth from binutils: the call site (return address - 1) of demo_ioctl+0x.. in the fixture vmlinux.
+  const frameText = fs.readFileSync(path.join(EXAMPLES, FIXTURE), 'utf8').match(/demo_ioctl\+0x([0-9a-f]+)\/0x[0-9a-f]+/);
+  const vmlinux = path.join(EXAMPLES, 'fixture/vmlinux');
+  const sym = execFileSync('nm', [vmlinux], { encoding: 'utf8' }).split('\n').find((l) => l.endsWith(' demo_ioctl')).split(' ')[0];
+  const callsite = BigInt(`0x${sym}`) + BigInt(`0x${frameText[1]}`) - 1n;
+  const line = execFileSync('addr2line', ['-e', vmlinux, `0x${callsite.toString(16)}`], { encoding: 'utf8' }).trim().match(/:(\d+)/)[1];
+  const want = `demo.c:${line}`;
+  const b = await wordBox('demo-fixture.oops', 'demo_ioctl+', 'demo_ioctl');
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'demo_ioctl' });
+  const deadline = Date.now() + 15000;
+  let text = '';
+  for (let attempt = 1; Date.now() < deadline; attempt++) {
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+    try {
+      await hover.first().waitFor({ state: 'visible', timeout: 3000 });
+      text = (await hover.first().innerText()).replace(/\u00a0/g, ' ');
+      if (text.includes(want)) break;
+    } catch { /* not shown yet: move away and re-trigger */ }
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 890);
+  }
+  await shot('hover-frame');
+  assert.ok(text.includes('demo_ioctl'), `no hover over demo_ioctl (last text: ${JSON.stringify(text)})`);
+  assert.ok(text.includes(want), `hover does not show the call site ${want}: ${JSON.stringify(text)}`);
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 890);
+});
+
+test('outline view lists the reports by title', { timeout: 60000 }, async () => {
+  await ready;
+  await page.keyboard.press('Escape');
+  await runCommand('Explorer: Focus on Outline View');
+  // The Outline view's tree rows carry the document symbols' names.
+  for (const title of ['BUG: unable to handle kernel NULL pointer dereference in demo_checksum', 'kernel BUG in demo_release']) {
+    await page.locator('.monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30000 });
+  }
+  await shot('outline');
+});
+
+test('clicking the `kernel BUG at drivers/demo/demo.c:NN` link opens that line', { timeout: 60000 }, async () => {
+  await ready;
+  await page.keyboard.press('Escape');
+  await page.locator(`${editorSel('demo-fixture.oops')} .view-lines`).first().click({ position: { x: 5, y: 5 } });
+  const lineText = fs.readFileSync(path.join(EXAMPLES, FIXTURE), 'utf8').match(/kernel BUG at (drivers\/demo\/demo\.c):(\d+)!/);
+  // The link decoration appears once the link provider answered.
+  await page.waitForSelector(`${editorSel('demo-fixture.oops')} .detected-link`, { timeout: 15000 });
+  const b = await wordBox('demo-fixture.oops', 'kernel BUG at', lineText[1]);
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2, { modifiers: ['Control'] });
+  await page.waitForSelector(`${editorSel('demo.c')} .view-lines`, { timeout: 30000 });
+  const sel = page.locator('.statusbar-item[id="status.editor.selection"]');
+  await sel.filter({ hasText: `Ln ${lineText[2]},` }).waitFor({ timeout: 15000 });
+  await shot('link-opened-source');
+});
+
+test('the lightbulb offers code actions on the guilty frame', { timeout: 60000 }, async () => {
+  await ready;
+  await page.keyboard.press('Escape');
+  await page.locator('.tabs-container .tab', { hasText: 'demo-fixture.oops' }).first().click();
+  const b = await wordBox('demo-fixture.oops', 'RIP: 0010:demo_checksum', 'demo_checksum');
+  await page.mouse.click(b.x + 4, b.y + b.height / 2);
+  await page.locator('.lightBulbWidget .codicon').first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget .monaco-list-row');
+  await menu.first().waitFor({ state: 'visible', timeout: 15000 });
+  const items = await menu.allInnerTexts();
+  await shot('code-actions');
+  assert.ok(items.length > 0, 'empty code action menu');
+  console.log(`code actions: ${items.map((s) => s.trim()).join(' | ')}`);
+  await page.keyboard.press('Escape');
+});
