@@ -5,13 +5,14 @@ import type { Frame, Report } from './model/types';
 import { runDecode } from './symbols/decode';
 import { SymbolService } from './symbols/service';
 import { defaultSettings } from './settings';
+import { FIXES_USAGE, runFixes } from './fixes/cli-fixes';
 
 const USAGE = `usage:
   oops-lens parse [--json] FILE|-     parse a kernel log / crash report / crash(8) session
   oops-lens decode [--json] --vmlinux V [--modules DIR]... FILE|-
                                       annotate every frame with file:line and inline chain
   oops-lens lsp --stdio               run the language server on stdin/stdout
-`;
+${FIXES_USAGE}`;
 
 function readInput(file: string | undefined): string {
   if (!file) throw new Error('missing FILE (use - for standard input)');
@@ -93,6 +94,8 @@ export const commands: Record<string, (args: string[]) => number | Promise<numbe
       parse: parseCrashLog, reportJson, frameJson, readInput, write: (t) => process.stdout.write(t),
       createService: (vmlinux, modulePaths) => new SymbolService(() => ({ ...defaultSettings, vmlinux, modulePaths })),
     }),
+  fixes: (args) =>
+    runFixes(args, { parse: parseCrashLog, readInput, write: (t) => process.stdout.write(t), commitUrl: defaultSettings.web.commitUrl }),
   lsp: () => {
     // createConnection() picks stdio from the `--stdio` argument.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

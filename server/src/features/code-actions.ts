@@ -6,7 +6,7 @@ import type { Frame, KernelInfo, Report } from '../model/types';
 import { syzbotAddresses } from '../fixes/commit-message';
 import { sourceFunction } from '../fixes/function-locator';
 import { kernelRevision } from '../fixes/kernel-version';
-import { containmentLabel, shortSha } from '../fixes/render';
+import { shortSha } from '../fixes/render';
 import { searchLinks } from '../fixes/web-search';
 import type { DocumentState, FeatureContext } from './context';
 import { FixCommands, kernelRepo, type FixService, type FixTarget } from './fix-commands';
@@ -83,7 +83,7 @@ export function provideCodeActions(doc: DocumentState, range: Range, ctx: Featur
     actions.push(find);
     for (const r of fixes.cached(sourceFunction(t.function)!.symbol).slice(0, 1)) {
       for (const c of r.commits.slice(0, MAX_OPEN)) {
-        const label = c.contained.state === 'contained' ? ` (${containmentLabel(c)})` : '';
+        const label = c.contained.state === 'contained' ? ` (already in ${c.contained.via})` : c.contained.state === 'missing' && c.contained.laterIn ? ` (in ${c.contained.laterIn})` : '';
         actions.push({
           title: `Open ${shortSha(c.sha)} ${c.subject}${label}`,
           kind: CodeActionKind.QuickFix,

@@ -299,7 +299,7 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
     if (!tipFile || !tipRange) return [];
     followed = true;
     try {
-      const r = await git(run, ['log', `-L${tipRange.start},${tipRange.end}:${tipFile}`, '--no-patch', LOG_FORMAT_SHORT, ...range], { maxBytes: 8 * 1024 * 1024 });
+      const r = await git(run, ['log', `-L${tipRange.start},${tipRange.end}:${tipFile}`, '--no-patch', '--no-textconv', '--no-ext-diff', LOG_FORMAT_SHORT, ...range], { maxBytes: 8 * 1024 * 1024 });
       return parseLog(r.stdout);
     } catch (e) {
       if (isCancelled(e)) throw e;
@@ -320,7 +320,7 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
     try {
       // Bounded: the 200 newest changes within 3 years before the crashing version (a full kernel
       // history walk would take longer than the whole rest of the query).
-      const r = await git(run, ['log', `-L${baseRange.start},${baseRange.end}:${file}`, '--no-patch', '--format=%H', '-n', '200', `--since=${yearsBefore(base.date, 3)}`, base.sha], {
+      const r = await git(run, ['log', `-L${baseRange.start},${baseRange.end}:${file}`, '--no-patch', '--no-textconv', '--no-ext-diff', '--format=%H', '-n', '200', `--since=${yearsBefore(base.date, 3)}`, base.sha], {
         maxBytes: 4 * 1024 * 1024,
         timeoutMs: Math.min(run.timeoutMs ?? 60000, 30000),
       });
@@ -581,10 +581,7 @@ function reasons(c: FixCommit, fn: SourceFunction, q: FixQuery): string[] {
   if (c.titleMatch) r.push(c.syzbot ? `Reported-by: syzbot for "${q.title ?? 'this report'}"` : `message names "${q.title ?? 'the report'}"`);
   else if (c.syzbot) r.push('Reported-by: syzbot');
   if (c.upstreamOf) r.push(`stable copy of ${c.upstreamOf.slice(0, 12)}`);
-  const k = c.contained;
-  if (k.state === 'contained') r.push(`already in ${k.via}${k.backport ? ` as ${k.backport.slice(0, 12)}` : ''}`);
-  else if (k.state === 'missing' && k.laterIn) r.push(`backported in ${k.laterIn}`);
-  else if (k.state === 'unknown') r.push(`may already be in the crashing kernel: ${k.reason}`);
+  // Containment is rendered from `contained` (containmentLabel), not repeated here.
   return r;
 }
 

@@ -8,8 +8,8 @@ export function shortSha(sha: string): string {
 
 export function containmentLabel(c: FixCommit): string {
   const k = c.contained;
-  if (k.state === 'contained') return `already in ${k.via}`;
-  if (k.state === 'unknown') return 'maybe already in the crashing kernel';
+  if (k.state === 'contained') return `already in ${k.via}${k.backport ? ` (stable backport ${shortSha(k.backport)})` : ''}`;
+  if (k.state === 'unknown') return `maybe already in the crashing kernel: ${k.reason}`;
   return k.laterIn ? `missing; backported in ${k.laterIn}` : 'missing from the crashing kernel';
 }
 

@@ -1,0 +1,46 @@
+// `oops-lens fixes` on a report: the ranked list with a clone, the search links without one.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runFixes } from '../../../server/src/fixes/cli-fixes';
+import { parseCrashLog } from '../../../server/src/model/parser';
+import { defaultSettings } from '../../../server/src/settings';
+import { buildHistory, type History } from './kernel-history';
+
+const OOPS = `[  100.000001] kernel BUG at fs/nfs/pagelist.c:382!
+[  100.000002] invalid opcode: 0000 [#1] SMP NOPTI
+[  100.000003] CPU: 3 PID: 77 Comm: java Not tainted 6.1.0-2-amd64 #1 Debian 6.1.2-1
+[  100.000004] RIP: 0010:nfs_unlock_request+0x37/0x40 [nfs]
+[  100.000005] Call Trace:
+[  100.000006]  <TASK>
+[  100.000007]  nfs_end_page_writeback+0x6d/0x100 [nfs]
+[  100.000008]  </TASK>
+`;
+
+async function run(args: string[]): Promise<string> {
+  let out = '';
+  const code = await runFixes(args, { parse: parseCrashLog, readInput: () => OOPS, write: (t) => void (out += t), commitUrl: defaultSettings.web.commitUrl });
+  assert.equal(code, 0);
+  return out;
+}
+
+describe('oops-lens fixes', () => {
+  let h: History;
+  before(() => (h = buildHistory()));
+  after(() => h.repo.cleanup());
+
+  it('prints the ranked commits for the guilty function with --repo', async () => {
+    const out = await run(['--repo', h.repo.dir, 'x.oops']);
+    assert.match(out, /^# Upstream commits for nfs_unlock_request\(\)/);
+    assert.ok(out.indexOf(h.fixElsewhere.slice(0, 12)) < out.indexOf(h.fixStable.slice(0, 12)));
+    assert.match(out, /already in v6\.1\.2 \(stable backport [0-9a-f]{12}\)/);
+    const json = JSON.parse(await run(['--repo', h.repo.dir, '--json', '--function', 'nfs_end_page_writeback', 'x.oops']));
+    assert.equal(json.function, 'nfs_end_page_writeback');
+    assert.equal(json.file, 'fs/nfs/write.c');
+  });
+
+  it('prints search links without a clone', async () => {
+    const out = await run(['x.oops']);
+    assert.match(out, /https:\/\/lore\.kernel\.org\/all\/\?q=dfhh%3Anfs_unlock_request/);
+    assert.match(out, /linux-6\.1\.y/);
+  });
+});
