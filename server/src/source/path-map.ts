@@ -40,17 +40,20 @@ export function normalisePath(path: string): string {
 }
 
 /** Apply the user's `oopsLens.pathMap` rules: the longest matching `from` prefix is replaced by `to`. */
-export function applyPathMap(path: string, rules: Record<string, string>): string | undefined {
+export function applyPathMap(raw: string, rules: Record<string, string>): string | undefined {
+  const path = normalisePath(raw);
   let best: [string, string] | undefined;
   for (const [from, to] of Object.entries(rules)) {
     if (!from) continue;
-    if (path === from || path.startsWith(from.endsWith('/') ? from : from + '/')) {
+    const f = normalisePath(from);
+    if (path === f || path.startsWith(f + '/')) {
       if (!best || from.length > best[0].length) best = [from, to];
     }
   }
   if (!best) return undefined;
   const [from, to] = best;
-  const rest = path.slice(from.length).replace(/^\/+/, '');
+  const rest = path.slice(normalisePath(from).length).replace(/^\/+/, '');
+  if (!to) return rest;
   return rest ? (to.endsWith('/') ? to + rest : `${to}/${rest}`) : to;
 }
 

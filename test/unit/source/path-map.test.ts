@@ -41,6 +41,9 @@ test('pathMap: the longest matching prefix wins, on segment boundaries', () => {
   assert.equal(applyPathMap('/usr/src/evalmodule/x.c', rules), '/srv/src/evalmodule/x.c');
   assert.equal(applyPathMap('/opt/x.c', rules), undefined);
   assert.equal(webTreePath('/usr/src/evalmod/sub/x.c', rules), 'drivers/misc/evalcrash/x.c');
+  // the documented form: strip a prefix entirely
+  assert.equal(applyPathMap('/build/prefix/fs/x.c', { '/build/prefix/': '' }), 'fs/x.c');
+  assert.equal(webTreePath('/home/builder/kbuild/out/../src/vendor/thing.c', { '/home/builder/kbuild/src/vendor/': 'drivers/vendor' }), 'drivers/vendor/thing.c');
 });
 
 test('normalisation and suffixes', () => {
