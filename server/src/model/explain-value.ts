@@ -156,16 +156,18 @@ export function classifyValue(value: bigint, arch: Arch): ValueClass {
   }
 
   if (wide) {
-    for (const [off, name, meaning] of POINTER_POISONS) {
+    // The nearest poison wins: LIST_POISON2 (0x122) is only 0x22 above LIST_POISON1.
+    const abs = (x: bigint) => (x < 0n ? -x : x);
+    const dist = (off: bigint) => abs(v - (POISON_POINTER_DELTA + off));
+    const nearest = POINTER_POISONS.filter(([off]) => dist(off) <= 0x40n).sort((a, b) => (dist(a[0]) < dist(b[0]) ? -1 : 1))[0];
+    if (nearest) {
+      const [off, name, meaning] = nearest;
       const d = v - (POISON_POINTER_DELTA + off);
-      if (d >= -0x40n && d <= 0x40n) {
-        const plus = d === 0n ? '' : d > 0n ? ` + ${hex(d)}` : ` - ${hex(-d)}`;
-        const list = name.startsWith('LIST_POISON');
-        return {
-          kind: list ? 'list-poison' : 'pointer-poison', summary: `${name}${plus} (${hex(POISON_POINTER_DELTA)} + ${hex(off)})`,
-          detail: `${name}${plus}: ${meaning}. POISON_POINTER_DELTA (${hex(POISON_POINTER_DELTA)}) makes it non-canonical, so on x86-64 it shows up as a general protection fault rather than a page fault.`,
-        };
-      }
+      const plus = d === 0n ? '' : d > 0n ? ` + ${hex(d)}` : ` - ${hex(-d)}`;
+      return {
+        kind: name.startsWith('LIST_POISON') ? 'list-poison' : 'pointer-poison', summary: `${name}${plus} (${hex(POISON_POINTER_DELTA)} + ${hex(off)})`,
+        detail: `${name}${plus}: ${meaning}. POISON_POINTER_DELTA (${hex(POISON_POINTER_DELTA)}) makes it non-canonical, so on x86-64 it shows up as a general protection fault rather than a page fault.`,
+      };
     }
     if ((v >> 48n) === 0xdeadn) {
       return { kind: 'pointer-poison', summary: `POISON_POINTER_DELTA + ${hex(v - POISON_POINTER_DELTA)}`, detail: 'A value in the poison-pointer range (0xdead000000000000 + small): a poisoned pointer from include/linux/poison.h, used after the object was torn down.' };
