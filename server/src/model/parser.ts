@@ -315,6 +315,7 @@ function isReportContent(text: string): boolean {
 
 function emptyReport(lines: LogLine[], headerLine: number, endLine: number, nums: number[], kind: Report['kind']): Report {
   const headerL = lines[headerLine];
+  if (kind === 'dump') return new DumpReport(headerL, endLine, nums);
   return {
     kind,
     type: 'UNKNOWN',
@@ -333,6 +334,62 @@ function emptyReport(lines: LogLine[], headerLine: number, endLine: number, nums
     frames: [],
     sections: [],
   };
+}
+
+/**
+ * A stack dump outside any crash. sysrq-t prints the user registers of every task: a 50 MB log
+ * holds a million register values nobody looks at, so they are read when a feature first asks.
+ */
+class DumpReport implements Report {
+  kind: Report['kind'] = 'dump';
+  type = 'UNKNOWN';
+  title: string;
+  altTitles: string[] = [];
+  corrupted = false;
+  header: Span;
+  headerText: string;
+  startLine: number;
+  endLine: number;
+  lines: number[];
+  arch: Arch = 'unknown';
+  kernel: KernelInfo = {};
+  stacks: Stack[] = [];
+  frames: Frame[] = [];
+  sections: Section[] = [];
+  #registers: Register[] | undefined;
+  #source: LogLine[] | undefined;
+  #regLines: number[] | undefined;
+
+  constructor(headerL: LogLine, endLine: number, nums: number[]) {
+    this.title = this.headerText = headerL.text.trim();
+    this.header = { line: headerL.line, start: headerL.textStart, end: headerL.raw.length };
+    this.startLine = headerL.line;
+    this.endLine = endLine;
+    this.lines = nums;
+  }
+
+  get registers(): Register[] {
+    if (!this.#registers) {
+      this.#registers = this.#source && this.#regLines ? readRegisters(this.#source, this.#regLines) : [];
+      this.#source = this.#regLines = undefined;
+    }
+    return this.#registers;
+  }
+
+  set registers(v: Register[]) {
+    this.#registers = v;
+  }
+
+  deferRegisters(source: LogLine[], regLines: number[]): void {
+    this.#registers = undefined;
+    this.#source = source;
+    this.#regLines = regLines;
+  }
+
+  /** Plain-object view with the registers read, for JSON output. */
+  toJSON(): Report {
+    return { ...this, registers: this.registers };
+  }
 }
 
 function buildReport(lines: LogLine[], r: OpenReport, banner: KernelInfo | undefined): Report {
@@ -378,13 +435,19 @@ const STACK_LABEL: [RegExp, StackKind][] = [
   [/^\s*(?:(?:Uninit was (?:created|stored to memory) at)|(?:Local variable .* created at)|(?:Bytes \d+-\d+ of \d+ are uninitialized)|(?:Memory access of size \d+ starts at .*)):\s*$/, 'other'],
   [/^\s*(?:read|write)(?: \(marked\))? to 0x[0-9a-f]+ of \d+ bytes by (?:task|interrupt) .*:\s*$/, 'other'],
 ];
-const REG_LINE = /^\s*(?:RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R0?8|R0?9|R1[0-5]|FS|GS|CS|DS|ES|CR[0-4]|DR[0-7]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|ESP|EFLAGS|x\d{1,2}|sp|pstate|ra|gp|tp|t\d|s\d{1,2}|a\d|status|badaddr|cause|r\d{1,2}|ip|fp|psr|NIP|MSR|CTR|LR|XER|CCR|GPR\d\d|ORIG_RAX|PKRU)\s*:/;
+const REG_LINE = /^\s*(RSP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R0?8|R0?9|R1[0-5]|FS|GS|CS|DS|ES|CR[0-4]|DR[0-7]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|ESP|EFLAGS|x\d{1,2}|sp|pstate|ra|gp|tp|t\d|s\d{1,2}|a\d|status|badaddr|cause|r\d{1,2}|ip|fp|psr|NIP|MSR|CTR|LR|XER|CCR|GPR\d\d|ORIG_RAX|PKRU)\s*:/;
 const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7})\s?:\s*(?:[0-9a-f]{4}:)?([0-9a-f]{4,16})\b/g;
 const ESR = /\b(ESR|FAR)\s*=\s*0x([0-9a-f]+)/;
 const HEX_BYTES = /^[0-9a-f]{2}$|^<[0-9a-f]{2}>$/;
 
+/** First register name of each register line seen while filling a report (arch detection). */
+const regNamesOf = new WeakMap<Report, Set<string>>();
+
 function fillStructure(lines: LogLine[], report: Report): void {
   let stack: Stack | undefined;
+  const regLines: number[] = [];
+  const regNames = new Set<string>();
+  regNamesOf.set(report, regNames);
   let regStart = -1;
   const pushSection = (s: Section) => report.sections.push(s);
   const startStack = (kind: StackKind, label: string, line: number) => {
@@ -493,15 +556,17 @@ function fillStructure(lines: LogLine[], report: Report): void {
       addFrame(l, tf, tf.tag === 'P');
       continue;
     }
-    if (REG_LINE.test(t)) {
+    const reg = REG_LINE.exec(t);
+    if (reg) {
       if (regStart < 0) regStart = n;
-      parseRegisters(l, report.registers);
+      regLines.push(n);
+      regNames.add(reg[1]);
+      if (reg[1] === 'ra' && t.includes(' gp :')) regNames.add('gp');
       continue;
     }
-    const esr = ESR.exec(t);
-    if (esr) {
-      const start = l.textStart + esr.index;
-      report.registers.push({ name: esr[1], value: esr[2], span: { line: n, start, end: start + esr[0].length } });
+    if (t.includes('SR = ') || t.includes('AR = ')) {
+      regLines.push(n);
+      regNames.add('ESR');
     }
     if (t.startsWith('RIP: ') || t.startsWith('EIP: ')) {
       // User-space RIP (`RIP: 0033:0x47b7a0`) or unknown: still the start of a register block.
@@ -511,6 +576,10 @@ function fillStructure(lines: LogLine[], report: Report): void {
     if (t.includes('+0x')) for (const m of mentionsAt(n)) addFrame(l, m, true);
   }
   endRegisters(report.endLine + 1);
+  if (report instanceof DumpReport) report.deferRegisters(lines, regLines);
+  else {
+    report.registers = readRegisters(lines, regLines);
+  }
   for (const s of report.stacks) {
     if (s.frames.length) pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
   }
@@ -550,6 +619,21 @@ function toFrame(l: LogLine, m: FrameMatch, exact: boolean): Frame {
   return f;
 }
 
+function readRegisters(lines: LogLine[], regLines: number[]): Register[] {
+  const out: Register[] = [];
+  for (const n of regLines) {
+    const l = lines[n];
+    const esr = ESR.exec(l.text);
+    if (esr) {
+      const start = l.textStart + esr.index;
+      out.push({ name: esr[1], value: esr[2], span: { line: n, start, end: start + esr[0].length } });
+    } else if (REG_LINE.test(l.text)) {
+      parseRegisters(l, out);
+    }
+  }
+  return out;
+}
+
 function parseRegisters(l: LogLine, out: Register[]): void {
   REG_PAIR.lastIndex = 0;
   for (let m = REG_PAIR.exec(l.text); m; m = REG_PAIR.exec(l.text)) {
@@ -581,7 +665,7 @@ function parseCode(l: LogLine): CodeDump | undefined {
 }
 
 function detectArch(r: Report): Arch {
-  const names = new Set(r.registers.map((x) => x.name));
+  const names = regNamesOf.get(r) ?? new Set(r.registers.map((x) => x.name));
   if (r.frames.some((f) => f.source === 'rip') || names.has('RAX') || names.has('RSP')) return 'x86_64';
   if (names.has('EAX') || names.has('ESP')) return 'i386';
   if (r.frames.some((f) => f.source === 'pc' || f.source === 'lr') && (names.has('x29') || names.has('x0') || names.has('pstate') || names.has('sp')))
