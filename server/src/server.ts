@@ -11,7 +11,8 @@ import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentCache } from './features/documents';
 import type { ClientSink, DocumentState, FeatureContext } from './features/context';
-import { defaultSettings, resolveSettings, type Settings } from './settings';
+import { defaultSettings, resolveSettingPaths, resolveSettings as parseSettings, type Settings } from './settings';
+import { fileURLToPath } from 'url';
 import { provideDocumentSymbols } from './features/document-symbols';
 import { provideFoldingRanges } from './features/folding';
 import { computeDiagnostics } from './features/diagnostics';
@@ -35,6 +36,9 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
   let settings: Settings = defaultSettings;
+  // Relative / ${workspaceFolder} paths in settings resolve against the first workspace folder.
+  let workspaceRoot: string | undefined;
+  const resolveSettings = (raw: unknown): Settings => resolveSettingPaths(parseSettings(raw), workspaceRoot);
   let trusted = false;
   let canPullConfig = false;
   let progressTokens = 0;
@@ -102,6 +106,8 @@ export function startServer(connection: Connection): void {
     const opts = (params.initializationOptions ?? {}) as { trusted?: boolean; settings?: unknown };
     // Standalone editors (Neovim, Helix...) have no workspace trust: they trust what the user opened.
     trusted = opts.trusted ?? true;
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    if (rootUri?.startsWith('file:')) workspaceRoot = fileURLToPath(rootUri);
     if (opts.settings) settings = resolveSettings(opts.settings);
     canPullConfig = !!params.capabilities.workspace?.configuration;
     return {

@@ -74,3 +74,22 @@ export function resolveSettings(raw: unknown): Settings {
     kernelRepo: str(r.kernelRepo, defaultSettings.kernelRepo),
   };
 }
+
+/**
+ * Settings paths as the user wrote them are relative to the workspace folder (or say
+ * `${workspaceFolder}`, `~`): make vmlinux, modulePaths, sourceRoots, kernelRepo and the targets of
+ * pathMap absolute. `root` = the first workspace folder's path; without one, relative paths stay.
+ */
+export function resolveSettingPaths(s: Settings, root: string | undefined, home = process.env.HOME ?? ''): Settings {
+  const abs = (p: string): string => {
+    if (!p) return p;
+    const base = root?.replace(/[\\/]+$/, '');
+    let q = base ? p.replace(/\$\{workspaceFolder\}/g, base) : p;
+    if (home && (q === '~' || q.startsWith('~/'))) q = home + q.slice(1);
+    if (q.startsWith('/') || /^[A-Za-z]:[\\/]/.test(q) || !base) return q;
+    return `${base}/${q.replace(/^\.\//, '')}`;
+  };
+  const pathMap: Record<string, string> = {};
+  for (const [from, to] of Object.entries(s.pathMap)) pathMap[from] = abs(to);
+  return { ...s, vmlinux: abs(s.vmlinux), modulePaths: s.modulePaths.map(abs), sourceRoots: s.sourceRoots.map(abs), kernelRepo: abs(s.kernelRepo), pathMap };
+}
