@@ -2,6 +2,8 @@
 // which commits after the crashing version changed the crashing function, say they fix it,
 // fix a commit that changed it, or answer the syzbot report — and which of them the crashing
 // kernel already has through a stable backport.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { parseMessage, prose, type MessageFacts } from './commit-message';
 import { GitError, assertNotOption, isCancelled, literalPath, runGit, type GitResult } from './git';
 import { LOG_FORMAT, LOG_FORMAT_SHORT, parseLog, type LogEntry } from './git-log';
@@ -194,6 +196,17 @@ function patchTouch(patch: string, word: RegExp): { lines: boolean; header: bool
     else if (/^[+-](?![+-]{2} )/.test(line) && word.test(line.slice(1))) lines = true;
   }
   return { lines, header };
+}
+
+/** A commit-graph (with changed-path filters, ideally) is what makes history walks on a kernel fast. */
+export async function hasCommitGraph(run: Pick<Run, 'cwd' | 'signal' | 'timeoutMs'>): Promise<boolean> {
+  try {
+    const r = await runGit(['rev-parse', '--git-path', 'objects/info/commit-graph', '--git-path', 'objects/info/commit-graphs/commit-graph-chain'], { cwd: run.cwd, signal: run.signal });
+    return r.stdout.split('\n').filter(Boolean).some((p) => existsSync(isAbsolute(p) ? p : join(run.cwd, p)));
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    return true;
+  }
 }
 
 function yearsBefore(iso: string | undefined, years: number): string {
@@ -435,6 +448,9 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
   timings.containment = Date.now() - t4;
   for (const c of commits) c.reasons = reasons(c, fn, q);
   const ranked = rankCommits(commits);
+  if (Date.now() - t0 > 2000 && !(await hasCommitGraph(run))) {
+    notes.push('This clone has no commit-graph; `git commit-graph write --reachable --changed-paths` makes these queries several times faster.');
+  }
   run.progress('done', 100);
   return {
     function: fn.symbol,

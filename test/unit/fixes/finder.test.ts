@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { findFixes } from '../../../server/src/fixes/finder';
+import { findFixes, hasCommitGraph } from '../../../server/src/fixes/finder';
 import { FixFinder } from '../../../server/src/fixes/fix-finder';
 import { isCancelled } from '../../../server/src/fixes/git';
 import type { FixResult } from '../../../server/src/fixes/types';
@@ -151,6 +151,19 @@ describe('FixFinder cache', () => {
       const third = await finder.find(q);
       assert.notEqual(third, first);
       assert.deepEqual(third.commits.map((c) => c.sha), [fix1, fix2]);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  it('tells whether a clone has a commit-graph', async () => {
+    const r = new Repo();
+    try {
+      r.write('a.c', 'int a;\n');
+      r.commit('a');
+      assert.equal(await hasCommitGraph({ cwd: r.dir }), false);
+      r.git('commit-graph', 'write', '--reachable', '--changed-paths');
+      assert.equal(await hasCommitGraph({ cwd: r.dir }), true);
     } finally {
       r.cleanup();
     }
