@@ -2,9 +2,14 @@
 // (dist/); in tests and the CLI from sources they come from node_modules.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
 
-let loading: Promise<Parser> | undefined;
+// `require`, not `import`: bundlers pick the package's CommonJS build for require() (the ESM build
+// relies on import.meta.url, which a CommonJS bundle does not have).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Language, Parser } = require('web-tree-sitter') as typeof TreeSitter;
+
+let loading: Promise<TreeSitter.Parser> | undefined;
 
 function firstExisting(paths: (string | undefined)[]): string | undefined {
   for (const p of paths) if (p && existsSync(p)) return p;
@@ -35,7 +40,7 @@ export function wasmPaths(): { runtime: string; grammar: string } | undefined {
 }
 
 /** A parser for C; rejects with a clear message when the wasm files are missing. */
-export function cParser(): Promise<Parser> {
+export function cParser(): Promise<TreeSitter.Parser> {
   loading ??= (async () => {
     const paths = wasmPaths();
     if (!paths) throw new Error('tree-sitter wasm files not found (expected tree-sitter.wasm and tree-sitter-c.wasm next to the server)');
