@@ -4,6 +4,7 @@
 // inlined subroutine whose ranges are DW_FORM_rnglistx, so it is not the anchor here).
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DwarfIndex } from '../../../server/src/symbols/dwarf';
 import { addr2line, chainDiff, dumpDebugSections, fixtureDir, gcc, hasTool, llvmSymbolizer, memorySections, textSymbols } from './dwarf-support';
@@ -62,5 +63,18 @@ describe('hand-written DWARF 5 forms', { skip }, () => {
     // The type unit between the two compile units is counted but never searched.
     assert.equal(index.unitCount, 3);
     assert.deepEqual(index.lookup(0x401030n), []);
+  });
+
+  it('finds units that state no ranges at all by their functions', () => {
+    // Without DW_AT_high_pc the compile units have no extent (and there is no .debug_aranges).
+    const src = readFileSync(join(fx.dir, 'hand-dwarf5.s'), 'utf8')
+      .replace('	.uleb128 0x12, 0x06	# high_pc: data4 (offset)\n', '')
+      .replace('	.4byte	.Louter_end - outer_fn\n', '')
+      .replace('	.4byte	.Lsecond_end - second_fn\n', '');
+    writeFileSync(join(fx.dir, 'unplaced.s'), src);
+    const out = join(fx.dir, 'unplaced');
+    gcc(fx.dir, ['-nostdlib', '-no-pie', '-Wl,-e,outer_fn', '-o', out, 'unplaced.s']);
+    const unplaced = new DwarfIndex(memorySections(dumpDebugSections(out)));
+    for (let a = 0x401000n; a < 0x401030n; a++) assert.deepEqual(unplaced.lookup(a), index.lookup(a), `0x${a.toString(16)}`);
   });
 });

@@ -38,8 +38,13 @@ interface UnitDetail { functions: FunctionDie[]; index: FunctionIndex; lines: Li
 export class DwarfIndex {
   private readonly s: SectionSet;
   private readonly addressSize: number;
+  /** Every unit header, in section order: read only when aranges do not answer (or for ref_addr). */
   private units: UnitHeader[] | undefined;
-  private unitRanges: RangeIndex | undefined;
+  /** Headers read one by one (units named by .debug_aranges), before or without the full list. */
+  private readonly headerCache = new Map<number, UnitHeader>();
+  private arangesIndex: RangeIndex | null | undefined;
+  /** Ranges of units .debug_aranges does not list, from their root DIEs. */
+  private fallbackIndex: RangeIndex | undefined;
   /** Units with code but no known ranges: searched last, by their function ranges. */
   private unplaced: number[] = [];
   private readonly abbrevCache = new Map<string, AbbrevTable>();
@@ -73,14 +78,26 @@ export class DwarfIndex {
    */
   lookup(address: bigint): SourceLocation[] {
     if (!this.hasDebugInfo) return [];
-    const index = this.rangeIndex();
-    for (const unitOffset of index.find(address)) {
+    // The common case reads one unit header: the one .debug_aranges names. Only a miss pays for
+    // reading every header (to find units that aranges leave out).
+    const aranges = this.arangesRanges();
+    if (aranges) {
+      for (const unitOffset of aranges.find(address)) {
+        const found = this.lookupInUnit(unitOffset, address);
+        if (found.length > 0) return found;
+      }
+    }
+    for (const unitOffset of this.fallbackRanges().find(address)) {
       const found = this.lookupInUnit(unitOffset, address);
       if (found.length > 0) return found;
     }
-    for (const unitOffset of this.unplaced) {
-      const found = this.lookupInUnit(unitOffset, address);
-      if (found.length > 0) return found;
+    // Units of unknown extent may share a line program: one whose functions cover the address
+    // wins over one that only has a line row for it.
+    for (const requireFunction of [true, false]) {
+      for (const unitOffset of this.unplaced) {
+        const found = this.lookupInUnit(unitOffset, address, requireFunction);
+        if (found.length > 0) return found;
+      }
     }
     return [];
   }
@@ -107,10 +124,11 @@ export class DwarfIndex {
     return { units, functions, rows, bytes, complete: true };
   }
 
-  private lookupInUnit(unitOffset: number, address: bigint): SourceLocation[] {
+  private lookupInUnit(unitOffset: number, address: bigint, requireFunction = false): SourceLocation[] {
     const base = this.base(unitOffset);
     const { functions, index, lines } = this.detail(unitOffset);
     const best = index.bestFit(address);
+    if (requireFunction && best < 0) return [];
     const row = lines?.lookup(address);
     if (best < 0 && !row) return [];
     const chain: SourceLocation[] = [];
@@ -183,7 +201,7 @@ export class DwarfIndex {
     const units: UnitHeader[] = [];
     let offset = 0;
     while (offset < info.size) {
-      const h = readUnitHeader(info, offset);
+      const h = this.header(offset);
       units.push(h);
       if (units.length > MAX_UNITS) throw new DwarfError('.debug_info: too many units');
       offset = h.end;
@@ -207,22 +225,12 @@ export class DwarfIndex {
   }
 
   private header(unitOffset: number): UnitHeader {
-    const units = this.unitHeaders();
-    const h = units[this.unitIndex(unitOffset)];
-    if (!h || h.offset !== unitOffset) throw new DwarfError(`.debug_info: no unit at 0x${unitOffset.toString(16)}`);
-    return h;
-  }
-
-  private unitIndex(unitOffset: number): number {
-    const units = this.unitHeaders();
-    let lo = 0;
-    let hi = units.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (units[mid].offset < unitOffset) lo = mid + 1;
-      else hi = mid;
+    let h = this.headerCache.get(unitOffset);
+    if (!h) {
+      h = readUnitHeader(this.s.require('.debug_info'), unitOffset);
+      this.headerCache.set(unitOffset, h);
     }
-    return lo;
+    return h;
   }
 
   /** A unit's abbreviations. Keyed by format too: each table caches attribute sizes for it. */
@@ -283,23 +291,26 @@ export class DwarfIndex {
     return d;
   }
 
-  /** Unit ranges from .debug_aranges, completed from each unit's own ranges where aranges miss it. */
-  private rangeIndex(): RangeIndex {
-    if (this.unitRanges) return this.unitRanges;
-    const all: UnitRange[] = [];
-    const covered = new Set<number>();
+  /** Unit ranges from .debug_aranges (null when absent or empty). */
+  private arangesRanges(): RangeIndex | null {
+    if (this.arangesIndex !== undefined) return this.arangesIndex;
+    const section = this.s.section('.debug_aranges');
+    const info = this.s.require('.debug_info');
+    const ranges = section ? readAranges(section).filter((r) => r.unitOffset < info.size) : [];
+    this.arangesIndex = ranges.length > 0 ? new RangeIndex(ranges) : null;
+    return this.arangesIndex;
+  }
+
+  /** Ranges of the units with code that .debug_aranges does not list, from their root DIEs. */
+  private fallbackRanges(): RangeIndex {
+    if (this.fallbackIndex) return this.fallbackIndex;
+    const listed = new Set<number>();
     const aranges = this.s.section('.debug_aranges');
-    const known = new Set(this.unitHeaders().map((h) => h.offset));
-    if (aranges) {
-      for (const r of readAranges(aranges)) {
-        if (!known.has(r.unitOffset)) continue;
-        all.push(r);
-        covered.add(r.unitOffset);
-      }
-    }
+    if (aranges && this.arangesRanges()) for (const r of readAranges(aranges)) listed.add(r.unitOffset);
+    const all: UnitRange[] = [];
     const unplaced: number[] = [];
     for (const h of this.unitHeaders()) {
-      if (!holdsCode(h) || covered.has(h.offset)) continue;
+      if (!holdsCode(h) || listed.has(h.offset)) continue;
       const root = this.base(h.offset).root;
       if (root.tag !== DW_TAG.compile_unit && root.tag !== DW_TAG.partial_unit && root.tag !== DW_TAG.skeleton_unit) continue;
       if (root.hasRanges) {
@@ -309,8 +320,8 @@ export class DwarfIndex {
       }
     }
     this.unplaced = unplaced;
-    this.unitRanges = new RangeIndex(all);
-    return this.unitRanges;
+    this.fallbackIndex = new RangeIndex(all);
+    return this.fallbackIndex;
   }
 
   // ---- attribute values in other sections -------------------------------------------------
