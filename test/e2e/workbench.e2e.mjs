@@ -144,12 +144,12 @@ test('hover widget over a frame shows the frame and its source line', { timeout:
     try {
       await hover.first().waitFor({ state: 'visible', timeout: 3000 });
       text = (await hover.first().innerText()).replace(/\u00a0/g, ' ');
+      await shot('hover-frame'); // while the widget is up
       if (text.includes(want)) break;
     } catch { /* not shown yet: move away and re-trigger */ }
     await page.keyboard.press('Escape');
     await page.mouse.move(5, 890);
   }
-  await shot('hover-frame');
   assert.ok(text.includes('demo_ioctl'), `no hover over demo_ioctl (last text: ${JSON.stringify(text)})`);
   assert.ok(text.includes(want), `hover does not show the call site ${want}: ${JSON.stringify(text)}`);
   await page.keyboard.press('Escape');
