@@ -161,7 +161,7 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
       const fj = factsAt(j);
       if (fj.header) break;
       // The next task of a sysrq-t dump starts its own dump.
-      if (TASK_LINE.test(t)) break;
+      if (t.includes('state:') && TASK_LINE.test(t)) break;
       if (contentAt(j) || fj.label) {
         end = j;
         quiet = 0;
@@ -473,6 +473,13 @@ function fillStructure(lines: LogLine[], report: Report): void {
     const l = lines[n];
     const t = l.text;
     if (t.length > MAX_LINE) continue;
+    const facts = factsAt(n);
+    // Fast path for the bulk of every report: a plain call-trace frame.
+    if (facts.trace && !facts.pc && !facts.label) {
+      endRegisters(n);
+      addFrame(l, facts.trace, facts.trace.tag === 'P');
+      continue;
+    }
 
     // Identity of the crashing context.
     if (!report.kernel.release && t.includes('PID: ') && t.includes('Comm: ')) {
@@ -523,7 +530,6 @@ function fillStructure(lines: LogLine[], report: Report): void {
     }
 
     // Stack headings.
-    const facts = factsAt(n);
     const label = facts.label;
     if (label) {
       endRegisters(n);
