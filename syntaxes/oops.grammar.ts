@@ -281,7 +281,7 @@ const repository: Record<string, Rule> = {
     patterns: [
       {
         comment: 'Call Trace:, Allocated by task 1:, 2 locks held by x/1:, lockdep section titles ...',
-        match: r`\G\s*(Call [Tt]race|Backtrace|Stack|stack backtrace|Exception stack(?=\()|Memory state around the buggy address|Mem abort info|Data abort info|Instruction dump|Chain exists of|Possible unsafe locking scenario|Possible interrupt unsafe locking scenario|other info that might help us debug this|the existing dependency chain \(in reverse order\) is|the dependencies between [^:\n]*|the shortest dependencies between [^:\n]*|Showing all locks held in the system|Showing busy workqueues and worker pools|Task dump for CPU \d+|NMI backtrace for cpu \d+|Sending NMI from CPU \d+ to CPUs [\d,-]+|(?:Second to last p|Last p|P)otentially related work creation|(?:Allocated|Freed) by task \d+(?: on cpu \d+ at [\d.]+s)?|(?:\d+|no) locks? held by [^:\n]*|The buggy address belongs to the (?:object|page|variable|physical page)[^\n]*?|Uninit was (?:created|stored to memory) at|Local variable [^\n]*? created at|Bytes \d+-\d+ of \d+ are uninitialized|Memory access of size \d+ starts at [0-9a-f]+|read to [^\n]* of \d+ bytes by task \d+ on cpu \d+|write to [^\n]* of \d+ bytes by task \d+ on cpu \d+|(?:read|write)(?: \(marked\))? to 0x[0-9a-f]+ of \d+ bytes by (?:task \d+|interrupt) on cpu \d+)(:|(?=\()|\s*$)`,
+        match: r`\G\s*(Call [Tt]race|Backtrace|Stack|stack backtrace|Exception stack(?=\()|Memory state around the buggy address|Mem abort info|Data abort info|Instruction dump|Chain exists of|Possible unsafe locking scenario|Possible interrupt unsafe locking scenario|other info that might help us debug this|the existing dependency chain \(in reverse order\) is|the dependencies between [^:\n]*|the shortest dependencies between [^:\n]*|Showing all locks held in the system|Showing busy workqueues and worker pools|Task dump for CPU \d+|NMI backtrace for cpu \d+|Sending NMI from CPU \d+ to CPUs [\d,-]+|(?:Second to last p|Last p|P)otentially related work creation|(?:Allocated|Freed) by task \d+(?: on cpu \d+ at [\d.]+s)?|(?:\d+|no) locks? held by .+?/-?\d+(?=:\s*$)|The buggy address belongs to the (?:object|page|variable|physical page)[^\n]*?|Uninit was (?:created|stored to memory) at|Local variable [^\n]*? created at|Bytes \d+-\d+ of \d+ are uninitialized|Memory access of size \d+ starts at [0-9a-f]+|read to [^\n]* of \d+ bytes by task \d+ on cpu \d+|write to [^\n]* of \d+ bytes by task \d+ on cpu \d+|(?:read|write)(?: \(marked\))? to 0x[0-9a-f]+ of \d+ bytes by (?:task \d+|interrupt) on cpu \d+)(:|(?=\()|\s*$)`,
         captures: { 1: { name: 'keyword.other.section' + S, patterns: [inc('inline')] }, 2: sc('punctuation.separator.section') },
       },
     ],
@@ -353,7 +353,7 @@ const repository: Record<string, Rule> = {
       },
       {
         comment: 'arm32: [<c0123456>] (func+0x1/0x2) from [<...>] (caller+0x3/0x4)',
-        match: r`\G\s*(\()(${SYM})(?:(\+)(${OFF})(/)(${OFF}))?(\))(?:\s+(from)\b)?`,
+        match: r`\G\s*(\()(${SYM})(?:(\+)(${OFF})(/)(${OFF})(\))|(\))(?=\s+from\b))(?:\s+(from)\b)?`,
         captures: caps(
           'punctuation.definition.frame.begin',
           'entity.name.function',
@@ -361,6 +361,7 @@ const repository: Record<string, Rule> = {
           'constant.numeric.hex.offset',
           'punctuation.separator.size',
           'constant.numeric.hex.size',
+          'punctuation.definition.frame.end',
           'punctuation.definition.frame.end',
           'keyword.other.from',
         ),
@@ -449,10 +450,10 @@ const repository: Record<string, Rule> = {
     patterns: [
       rest(
         'CPU: 1 [UID: 0] PID: 1 Comm: init Tainted: G OE 6.1.0-56-amd64 #1 Debian ...',
-        r`\G\s*(?=CPU: \d+ (?:UID: \d+ )?PID: \d+ )`,
+        r`\G\s*(?=CPU: \d+ (?:UID: \d+ )?PID: -?\d+ |CPU: \d+\s+(?:Not tainted|Tainted:))`,
         {},
         [
-          { match: r`\b(CPU|UID|PID)(:)\s*(\d+)`, captures: caps('support.type.property-name', 'punctuation.separator.key-value', 'constant.numeric.decimal') },
+          { match: r`\b(CPU|UID|PID)(:)\s*(-?\d+)`, captures: caps('support.type.property-name', 'punctuation.separator.key-value', 'constant.numeric.decimal') },
           {
             match: r`\b(Comm)(:)\s*(.+?)(?=\s+(?:Not tainted|Tainted:)|\s*$)`,
             captures: caps('support.type.property-name', 'punctuation.separator.key-value', 'string.unquoted.comm'),
@@ -563,8 +564,14 @@ const repository: Record<string, Rule> = {
         [inc('inline')],
       ),
       rest(
-        'crash sys header: other keys',
-        r`\G\s*(CPUS|DATE|UPTIME|LOAD AVERAGE|TASKS|NODENAME|VERSION|MACHINE|MEMORY|PANIC|PID|COMMAND|TASK|CPU|STATE)(:)(?=\s)`,
+        'crash sys header: keys the kernel itself never starts a line with',
+        r`\G\s*(CPUS|UPTIME|LOAD AVERAGE|TASKS|NODENAME|MACHINE|PANIC)(:)(?=\s)`,
+        caps('support.type.property-name.sys', 'punctuation.separator.key-value'),
+        [inc('crash-flags'), inc('inline')],
+      ),
+      rest(
+        'crash sys header: short keys, right-aligned by crash (kernel lines use them unindented)',
+        r`\G\s{2,}(DATE|VERSION|MEMORY|PID|COMMAND|TASK|CPU|STATE)(:)(?=\s)`,
         caps('support.type.property-name.sys', 'punctuation.separator.key-value'),
         [inc('crash-flags'), inc('inline')],
       ),
