@@ -18,12 +18,39 @@ export function sourceRoots(ctx: FeatureContext): SourceRoots {
 
 /** Kernel release/version that applies at a document line: its report, the boot banner, the crash session. */
 export function kernelAt(doc: DocumentState, line: number): KernelInfo | undefined {
-  const r = reportAt(doc, line);
+  return kernelLookup(doc)(line);
+}
+
+const lookups = new WeakMap<DocumentState, (line: number) => KernelInfo | undefined>();
+
+/** A per-document line -> kernel function: reports sorted by start line, binary-searched (50 MB logs have thousands). */
+function kernelLookup(doc: DocumentState): (line: number) => KernelInfo | undefined {
+  let fn = lookups.get(doc);
+  if (fn) return fn;
   const banner = doc.model.banner;
   const sys = doc.model.session?.sys;
-  const release = r?.kernel.release ?? banner?.release ?? sys?.RELEASE?.value;
-  const version = r?.kernel.version ?? banner?.version ?? sys?.VERSION?.value;
-  return release || version ? { release, version } : undefined;
+  const fallback = { release: banner?.release ?? sys?.RELEASE?.value, version: banner?.version ?? sys?.VERSION?.value };
+  const ranges = [...doc.model.reports, ...doc.model.dumps]
+    .filter((r) => r.kernel.release || r.kernel.version)
+    .map((r) => ({ start: r.startLine, end: r.endLine, kernel: r.kernel }))
+    .sort((a, b) => a.start - b.start);
+  const merge = (k?: KernelInfo): KernelInfo | undefined => {
+    const release = k?.release ?? fallback.release;
+    const version = k?.version ?? fallback.version;
+    return release || version ? { release, version } : undefined;
+  };
+  fn = (line: number) => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    let hit: KernelInfo | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid].start <= line) { if (line <= ranges[mid].end) hit = ranges[mid].kernel; lo = mid + 1; } else hi = mid - 1;
+    }
+    return merge(hit);
+  };
+  lookups.set(doc, fn);
+  return fn;
 }
 
 /** A local file as a URI that opens at a line (`file:///...#L382`, which VS Code's link opener honours). */
