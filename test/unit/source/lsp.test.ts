@@ -35,8 +35,6 @@ before(async () => {
   assert.equal(init.capabilities.definitionProvider, true);
   assert.ok(init.capabilities.documentLinkProvider);
   await conn.sendNotification('initialized', {});
-  // settings are pulled after `initialized`: wait until they are in effect
-  await new Promise((r) => setTimeout(r, 300));
 });
 
 after(() => {
@@ -58,8 +56,14 @@ test('document links and go to definition over LSP', async () => {
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'oops', version: 1, text } });
   const lines = text.split('\n');
 
-  const links = (await conn.sendRequest('textDocument/documentLink', { textDocument: { uri } })) as Link[];
+  // Settings are pulled after `initialized`; ask until the local tree is in effect.
   const rw = lines.findIndex((l) => l.includes('fs/read_write.c: 582'));
+  let links: Link[] = [];
+  for (let i = 0; i < 100; i++) {
+    links = (await conn.sendRequest('textDocument/documentLink', { textDocument: { uri } })) as Link[];
+    if (links.some((l) => l.target?.startsWith('file:'))) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   assert.equal(links.find((l) => l.range.start.line === rw)?.target, `${pathToFileURL(join(LINUX, 'fs/read_write.c'))}#L582`);
   assert.ok(links.every((l) => /^(https?|file):/.test(l.target ?? '')));
 
