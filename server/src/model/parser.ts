@@ -30,10 +30,10 @@ interface Facts {
 
 // Logs repeat the same message texts over and over (a sysrq-t dump of 857 tasks has 23k lines
 // but 5.5k distinct texts) and several passes look at the same line: each distinct text is
-// examined once per parse. Results are shared, so they must never be mutated by callers.
+// examined once. Results are shared (also across parses), so callers must never mutate them.
 let memo = new Map<string, Facts>();
 let factsLines: LogLine[] = [];
-const MEMO_MAX = 100_000;
+const MEMO_MAX = 50_000;
 
 function factsAt(n: number): Facts {
   const text = factsLines[n].text;
@@ -62,7 +62,8 @@ export function parseCrashLog(text: string): CrashLog {
   try {
     return parse(text);
   } finally {
-    memo = new Map();
+    // The memo stays for the next version of the document (an edit re-parses mostly the same
+    // texts); only the line array is dropped.
     factsLines = [];
   }
 }
