@@ -2,8 +2,14 @@ import type { ByteSource } from '../bytes';
 import { DwarfError } from './errors';
 import { Cursor, EndOfData } from './reader';
 
-/** Sections at most this big are read once and kept; bigger ones are read window by window. */
+/**
+ * Sections read at random (strings, abbreviations, range lists, addresses) are read once and kept
+ * when at most this big; bigger ones are read window by window.
+ */
 const KEEP_WHOLE_LIMIT = 32 * 1024 * 1024;
+/** .debug_info and .debug_line are read one unit at a time: kept whole only when small. */
+const KEEP_WHOLE_UNIT_SECTIONS = 2 * 1024 * 1024;
+const UNIT_SECTIONS = new Set(['.debug_info', '.debug_line']);
 /** No single string is longer than this in sane DWARF. */
 const MAX_STRING = 1 << 20;
 
@@ -19,7 +25,9 @@ export class Section {
 
   get size(): number { return this.source.size; }
 
-  private keepsWhole(): boolean { return this.source.size <= KEEP_WHOLE_LIMIT; }
+  private keepsWhole(): boolean {
+    return this.source.size <= (UNIT_SECTIONS.has(this.name) ? KEEP_WHOLE_UNIT_SECTIONS : KEEP_WHOLE_LIMIT);
+  }
 
   private wholeBytes(): Uint8Array {
     if (!this.whole) this.whole = this.read(0, this.source.size);
