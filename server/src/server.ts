@@ -184,7 +184,7 @@ export function startServer(connection: Connection): void {
     token.onCancellationRequested(() => cancel.abort());
     try {
       if (p.command === DISASSEMBLE_COMMAND) {
-        const uri = disassemblyUri(String(p.arguments?.[0] ?? ''), Number(p.arguments?.[1] ?? 0));
+        const uri = disassemblyUri(String(p.arguments?.[0] ?? ''), Number(p.arguments?.[1] ?? 0), p.arguments?.[2] === 'compare');
         return (await connection.window.showDocument({ uri, takeFocus: true })).success;
       }
       return await fixes.execute(p.command, p.arguments ?? [], cancel.signal);
@@ -196,7 +196,7 @@ export function startServer(connection: Connection): void {
   connection.workspace.textDocumentContent.on(async (p, token) => {
     const cancel = new AbortController();
     token.onCancellationRequested(() => cancel.abort());
-    const disasm = await disassemblyContent(p.uri, stateOf);
+    const disasm = await disassemblyContent(p.uri, stateOf, ctx);
     if (disasm !== undefined) return { text: disasm };
     return { text: await fixes.content(p.uri, cancel.signal) };
   });
