@@ -267,7 +267,7 @@ const repository: Record<string, Rule> = {
       },
       {
         comment: 'INFO: task x:1 blocked for more than 120 seconds., rcu: INFO: rcu_preempt detected stalls',
-        match: r`\G\s*((?:rcu: )?INFO:)(.*)$`,
+        match: r`\G\s*((?:rcu: )?INFO:)(?! lockdep is turned off)(.*)$`,
         captures: { 1: sc('invalid.deprecated.report.info'), 2: { name: 'markup.heading.report' + S, patterns: [inc('inline')] } },
       },
       {
@@ -633,6 +633,11 @@ const repository: Record<string, Rule> = {
         captures: caps('variable.other.member', 'keyword.operator.assignment'),
       },
       { comment: 'crash ps: ">" marks active tasks', match: r`\G(>)(?=\s+\d)`, captures: caps('keyword.operator.active-task') },
+      {
+        comment: 'crash table headers: "   PID    PPID  CPU       TASK        ST  %MEM ..." / "MODULE  NAME  BASE  SIZE  OBJECT FILE"',
+        match: r`\G\s*(?:[A-Z%][A-Z_%]*+(?: [A-Z]++)?\s{2,}){2,}[A-Z%][A-Z_%]*+(?: [A-Z]++)?\s*$`,
+        name: 'markup.heading.table.crash' + S,
+      },
     ],
   },
 
