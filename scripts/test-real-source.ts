@@ -8,7 +8,8 @@
 // Checks: drivers/tty/sysrq.c:155 is `panic("sysrq triggered crash\n");`; every source location in
 // the real-kernel truth files (addr2line's, DWARF paths with Debian's build prefixes) maps to a file
 // of the tree, the line exists and lies in the function the truth names (tree-sitter extent); each
-// distinct function is found by name where its DWARF file says.
+// distinct function is found by name where its DWARF file says. With linux-image-6.1.0-56-amd64-dbg
+// installed, go to definition on every truth frame (symbolizer + tree) opens the truth's file:line.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,14 @@ import { sourceSnippet } from '../server/src/source/snippet';
 import { SourceRoots } from '../server/src/source/source-roots';
 import { webTreePath } from '../server/src/source/path-map';
 import { nameQuery } from '../server/src/source/symbol-names';
+import { pathToFileURL } from 'node:url';
+import { documentState } from '../server/src/features/documents';
+import { provideDefinition } from '../server/src/features/definition';
+import { silentSink, type FeatureContext } from '../server/src/features/context';
+import { defaultSettings, type Settings } from '../server/src/settings';
+import { SymbolService } from '../server/src/symbols/service';
+
+const VMLINUX = '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -106,6 +115,38 @@ async function main(): Promise<void> {
   }
   console.log(`definition by name: ${found}/${functions.size} found in the DWARF file (${first} ranked first), ${(performance.now() - t0).toFixed(0)} ms incl. indexing`);
   if (mapped !== locs.size || inRange !== locs.size) fail('some locations did not land in the tree');
+
+  if (existsSync(VMLINUX)) {
+    const settings: Settings = { ...defaultSettings, vmlinux: VMLINUX, modulePaths: [join(corpus, 'module')], sourceRoots: [kernelRoot.dir, join(corpus, 'module')] };
+    const symbols = new SymbolService(() => settings, { trusted: () => true });
+    const ctx: FeatureContext = { settings: () => settings, trusted: () => true, client: silentSink, symbols };
+    let frames = 0;
+    let landed = 0;
+    const t1 = performance.now();
+    for (const name of readdirSync(join(corpus, 'truth')).filter((n) => n.endsWith('.jsonl') && !n.includes('.unique.'))) {
+      const logName = name.replace(/\.jsonl$/, '.log');
+      const doc = documentState(pathToFileURL(join(corpus, 'logs', logName)).toString(), readFileSync(join(corpus, 'logs', logName), 'utf8'));
+      for (const raw of readFileSync(join(corpus, 'truth', name), 'utf8').split('\n')) {
+        if (!raw.trim()) continue;
+        const t = JSON.parse(raw) as Truth;
+        if (t.tool !== 'addr2line') continue;
+        const want = (t.isReturnAddress && t.callsite ? t.callsite.inlines : t.inlines)[0];
+        if (!want?.file || !(want.line > 0)) continue;
+        const frame = doc.model.frames.find((f) => f.span.line === t.lineInLog - 1 && f.function === t.symbol);
+        if (!frame) { console.log(`note ${logName}:${t.lineInLog}: no parsed frame ${t.symbol}`); continue; }
+        frames++;
+        const locs = await provideDefinition(doc, frame.nameSpan.line, frame.nameSpan.start, ctx);
+        const wantFile = roots.resolve(want.file)?.absPath;
+        const got = locs?.[0];
+        if (got && wantFile && got.uri === pathToFileURL(wantFile).toString() && got.range.start.line === want.line - 1) landed++;
+        else console.log(`note ${logName}:${t.lineInLog} ${t.symbol}: went to ${got ? `${got.uri}:${got.range.start.line + 1}` : 'nowhere'}, truth ${want.file}:${want.line}`);
+      }
+    }
+    console.log(`go to definition with ${VMLINUX}: ${landed}/${frames} truth frames land on the truth line (${(performance.now() - t1).toFixed(0)} ms)`);
+    if (landed !== frames) fail('some frames did not land on the truth line');
+  } else {
+    console.log(`skip go-to-definition through the symbolizer: ${VMLINUX} not installed (apt-get install linux-image-6.1.0-56-amd64-dbg)`);
+  }
   console.log(failures ? `${failures} failure(s)` : 'all checks passed');
   process.exit(failures ? 1 : 0);
 }

@@ -12,6 +12,7 @@ const FILE_SPACE = 2 ** FILE_BITS;
 const MAX_INDEX_FILE = 8 * 1024 * 1024;
 /** Stop walking absurdly large roots (a home directory set as a source root). */
 const MAX_FILES = 400_000;
+const MAX_DIRS = 200_000;
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.pc', '.tmp_versions']);
 const SOURCE_FILE = /\.(?:c|h|S)$/;
 
@@ -126,7 +127,8 @@ export class TreeIndex {
     const out: string[] = [];
     const stack = [''];
     let t = performance.now();
-    while (stack.length && out.length < MAX_FILES) {
+    let dirs = 0;
+    while (stack.length && out.length < MAX_FILES && dirs++ < MAX_DIRS) {
       const rel = stack.pop()!;
       let entries;
       try { entries = readdirSync(join(root, rel), { withFileTypes: true }); } catch { continue; }
