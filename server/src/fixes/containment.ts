@@ -2,7 +2,6 @@
 // (`commit X upstream`, cherry-pick lines) of candidate commits before or after its release.
 import { parseMessage, type MessageFacts } from './commit-message';
 import { wordPattern, type SourceFunction } from './function-locator';
-import { LOG_FORMAT, parseLog, type LogEntry } from './git-log';
 import { stableNumber } from './kernel-version';
 import type { Base } from './base-revision';
 import { git, revParse, type Run } from './run';
@@ -13,8 +12,8 @@ export interface WithFacts {
   facts?: MessageFacts;
 }
 
-export /** Full sha, whether it changed the function, and whether the crashing kernel has it — per Fixes: target. */
-async function resolveTargets(
+/** Full sha, whether it changed the function, and whether the crashing kernel has it — per Fixes: target. */
+export async function resolveTargets(
   run: Run,
   cands: WithFacts[],
   fn: SourceFunction,
@@ -64,8 +63,8 @@ async function resolveTargets(
   return out;
 }
 
-export /** Marks commits the crashing kernel already has through stable backports, and where the others landed in its line. */
-async function containment(run: Run, commits: FixCommit[], base: Base): Promise<void> {
+/** Marks commits the crashing kernel already has through stable backports, and where the others landed in its line. */
+export async function containment(run: Run, commits: FixCommit[], base: Base): Promise<void> {
   if (!commits.length) return;
   if (base.distro) {
     for (const c of commits)
@@ -85,40 +84,56 @@ async function containment(run: Run, commits: FixCommit[], base: Base): Promise<
   const byUpstream = new Map<string, FixCommit>();
   for (const c of commits) byUpstream.set(c.upstreamOf ?? c.sha, c);
   const ids = [...byUpstream.keys()];
-  const scan = async (range: string): Promise<LogEntry[]> => {
-    const out: LogEntry[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      const greps = ids.slice(i, i + 100).map((s) => `--grep=${s.slice(0, 12)}`);
-      const r = await git(run, ['log', '-F', ...greps, LOG_FORMAT, range], { maxBytes: 16 * 1024 * 1024 });
-      out.push(...parseLog(r.stdout));
-    }
-    return out;
-  };
-  const copiesOf = (e: LogEntry): string[] => {
-    const facts = parseMessage(e.message);
-    const found = new Set(facts.upstream);
+  const copiesOf = (message: string): string[] => {
+    const found = new Set(parseMessage(message).upstream);
     // Some backports cite the upstream commit abbreviated: `commit 0123456789ab upstream`.
-    for (const m of e.message.matchAll(/\b(?:commit|cherry picked from commit)\s+([0-9a-f]{12,40})\b/gi))
+    for (const m of message.matchAll(/\b(?:commit|cherry picked from commit)\s+([0-9a-f]{12,40})\b/gi))
       for (const id of ids) if (id.startsWith(m[1].toLowerCase())) found.add(id);
     return [...found].filter((id) => byUpstream.has(id));
   };
   // In the crashing kernel: stable commits between the mainline release and the crashing tag.
+  // One plain walk read in full is faster than asking git to grep it for every candidate.
   if (base.exact && base.name !== base.mainline) {
-    for (const e of await scan(`${base.mainline}..${base.sha}`))
-      for (const id of copiesOf(e)) byUpstream.get(id)!.contained = { state: 'contained', via: base.name!, backport: e.sha };
+    for (const e of await stableWalk(run, `${base.mainline}..${base.sha}`))
+      for (const id of copiesOf(e.message)) byUpstream.get(id)!.contained = { state: 'contained', via: base.name!, backport: e.sha };
   }
-  // After it: the release of the line that got the fix (upgrade advice).
-  const laterBackports = new Map<string, string>();
+  // After it: the first release of the line with the fix (upgrade advice).
+  const later = new Map<string, { sha: string; tag?: string }>();
   if (lineTip !== base.name) {
-    for (const e of await scan(`${base.sha}..${lineTip}`))
-      for (const id of copiesOf(e)) if (byUpstream.get(id)!.contained.state !== 'contained') laterBackports.set(id, e.sha);
+    for (const e of await stableWalk(run, `${base.sha}..${lineTip}`, base.prefix)) {
+      for (const id of copiesOf(e.message)) if (byUpstream.get(id)!.contained.state !== 'contained' && !later.has(id)) later.set(id, e);
+      const own = commits.find((c) => c.sha === e.sha);
+      if (own?.upstreamOf && !later.has(own.upstreamOf)) later.set(own.upstreamOf, e);
+    }
   }
-  for (const c of commits) if (c.upstreamOf && c.contained.state !== 'contained') laterBackports.set(c.upstreamOf, c.sha);
-  for (const [id, bp] of laterBackports) {
+  for (const [id, bp] of later) {
     const c = byUpstream.get(id)!;
-    const d = await git(run, ['describe', '--contains', `--match=${base.prefix}*`, bp], { okCodes: [128] });
-    const tag = d.code === 0 ? d.stdout.trim().replace(/[~^].*$/, '') : undefined;
     if (c.contained.state === 'unknown') continue;
-    c.contained = { state: 'missing', backport: bp, laterIn: tag && stableNumber(tag, base.prefix) >= 0 ? tag : undefined };
+    c.contained = { state: 'missing', backport: bp.sha, laterIn: bp.tag };
   }
+}
+
+/**
+ * Commits of a stable range, oldest first, with their messages; with `tagPrefix`, each also gets the
+ * first release tag of the line at or after it (stable branches are linear, tags sit on `Linux x.y.z`).
+ */
+async function stableWalk(run: Run, range: string, tagPrefix?: string): Promise<{ sha: string; message: string; tag?: string }[]> {
+  const args = ['log', '--reverse', '--topo-order', '--format=%x1e%H%x1f%D%x1f%B', range];
+  if (tagPrefix) args.splice(1, 0, `--decorate-refs=refs/tags/${tagPrefix}*`);
+  const r = await git(run, args, { maxBytes: 256 * 1024 * 1024 });
+  const out: { sha: string; message: string; tag?: string }[] = [];
+  let pending: { sha: string; message: string; tag?: string }[] = [];
+  for (const rec of r.stdout.split('\x1e')) {
+    const [sha, deco, ...msg] = rec.split('\x1f');
+    if (!/^[0-9a-f]{40}$/.test(sha ?? '')) continue;
+    const e = { sha, message: msg.join('\x1f') };
+    out.push(e);
+    pending.push(e);
+    const tags = (deco ?? '').split(', ').map((d) => d.replace(/^tag: /, '').trim()).filter((t) => tagPrefix && stableNumber(t, tagPrefix) >= 0);
+    if (tags.length) {
+      for (const p of pending) p.tag = tags[0];
+      pending = [];
+    }
+  }
+  return out;
 }

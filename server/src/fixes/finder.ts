@@ -118,7 +118,8 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
   run.progress('commit messages', 55);
   const t3 = Date.now();
   const fixesBefore = (facts: MessageFacts) => facts.fixes.some((f) => [...touchedBefore].some((t) => t.startsWith(f.sha)));
-  const strings = [...rules.strings, ...[...touchedBefore].slice(0, 200).map((sha) => `Fixes: ${sha.slice(0, 8)}`)];
+  // git tries every pattern on every message: the 50 newest pre-crash changes keep the walk fast.
+  const strings = [...rules.strings, ...[...touchedBefore].slice(0, 50).map((sha) => `Fixes: ${sha.slice(0, 8)}`)];
   for (const e of await walkMessages(run, range, strings)) {
     const facts = parseMessage(e.message);
     const mentions = rules.mentions(e.message);

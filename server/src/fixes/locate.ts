@@ -27,8 +27,8 @@ export async function fileAt(run: Run, rev: string, path: string): Promise<strin
   }
 }
 
-export /** Files that define `fn` at `rev`, best first (module directory, .c before .h). */
-async function locate(run: Run, fn: SourceFunction, rev: string, module?: string, near?: string): Promise<string[]> {
+/** Files that define `fn` at `rev`, best first (module directory, .c before .h). */
+export async function locate(run: Run, fn: SourceFunction, rev: string, module?: string, near?: string): Promise<string[]> {
   const specs: string[][] = [];
   if (near) specs.push([`:(glob)${near.replace(/[*?[\]]/g, '')}/**`]);
   if (module && /^[A-Za-z0-9_-]+$/.test(module)) specs.push([`:(glob)**/${module}/**`, `:(glob)**/${module}*.c`, `:(glob)**/${module.replace(/_/g, '-')}/**`]);
@@ -49,8 +49,8 @@ async function locate(run: Run, fn: SourceFunction, rev: string, module?: string
   return [];
 }
 
-export /** Where the file went between the crashing version and the tip (renames). */
-async function followRenames(run: Run, range: string[], path: string, tipSha: string): Promise<string | undefined> {
+/** Where the file went between the crashing version and the tip (renames). */
+export async function followRenames(run: Run, range: string[], path: string, tipSha: string): Promise<string | undefined> {
   let current = path;
   for (let hop = 0; hop < 4; hop++) {
     // The first deletion after the crashing version (git lists newest first).
