@@ -23,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.name = 'Oops Lens';
   status.text = '$(bug) Oops Lens';
   status.tooltip = 'Oops Lens: no vmlinux in use';
+  status.command = 'oopsLens.selectVmlinux';
   context.subscriptions.push(status);
   const showStatus = () => {
     if (vscode.window.activeTextEditor?.document.languageId === 'oops') status.show();
@@ -56,6 +57,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
       await vscode.workspace.getConfiguration('oopsLens').update('vmlinux', file, target);
       void vscode.window.showInformationMessage(`Oops Lens: using ${file}; the status bar says whether it matches the report.`);
+    }),
+  );
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('oopsLens.selectVmlinux', async () => {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: 'Use this vmlinux',
+        title: 'Oops Lens: select a vmlinux with debug info (e.g. /usr/lib/debug/boot/vmlinux-RELEASE)',
+        defaultUri: vscode.Uri.file('/usr/lib/debug/boot'),
+      });
+      if (picked?.[0]) await vscode.commands.executeCommand('oopsLens.useVmlinux', picked[0].fsPath);
+    }),
+    vscode.commands.registerCommand('oopsLens.decodeStackTrace', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc) return;
+      if (!client || doc.languageId !== 'oops') return;
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Oops Lens: decoding stack traces', cancellable: true },
+        (_p, token) => client!.sendRequest<{ text: string; problems: string[] } | null>('oopsLens/decode', { uri: doc.uri.toString() }, token),
+      );
+      if (!result) return;
+      const out = await vscode.workspace.openTextDocument({ content: result.text, language: 'oops' });
+      await vscode.window.showTextDocument(out, { preview: false });
+      if (result.problems.length) void vscode.window.showWarningMessage(`Oops Lens: ${result.problems.slice(0, 3).join('; ')}${result.problems.length > 3 ? ` (+${result.problems.length - 3} more)` : ''}`);
     }),
   );
 

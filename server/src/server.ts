@@ -6,6 +6,7 @@ import {
   type InitializeResult,
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
+  type CancellationToken,
 } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -24,6 +25,8 @@ import { SymbolService } from './symbols/service';
 import { crashSessionCodeActions } from './features/crash-session';
 import { provideCodeActions } from './features/code-actions';
 import { FixCommands, FixService, GIT_SCHEME } from './features/fix-commands';
+import { provideInlayHints } from './features/inlay-hints';
+import { DECODE_REQUEST, executeDecode } from './features/decode-command';
 import { DISASM_SCHEME, DISASSEMBLE_COMMAND, disassemblyContent, disassemblyUri, provideCodeLenses } from './features/code-lens';
 
 /** Custom notifications/requests between client and server. */
@@ -73,7 +76,7 @@ export function startServer(connection: Connection): void {
       };
     },
   };
-  const symbols = new SymbolService(() => settings, { trusted: () => trusted, log: (m) => connection.console.log(m) });
+  const symbols = new SymbolService(() => settings, { trusted: () => trusted, log: (m) => connection.console.log(m), progress: (t) => client.progress(t) });
   const ctx: FeatureContext = { settings: () => settings, trusted: () => trusted, client, symbols };
 
   const stateOf = (uri: string): DocumentState | undefined => {
@@ -121,6 +124,7 @@ export function startServer(connection: Connection): void {
         semanticTokensProvider: { legend, full: true },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor'] },
         codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
         executeCommandProvider: { commands: [...Object.values(FixCommands), DISASSEMBLE_COMMAND] },
         workspace: { textDocumentContent: { schemes: [GIT_SCHEME, DISASM_SCHEME] } },
       },
@@ -146,6 +150,7 @@ export function startServer(connection: Connection): void {
     if (canPullConfig) await pullSettings();
     else settings = resolveSettings((change.settings as { oopsLens?: unknown })?.oopsLens);
     symbols.reset();
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
     for (const d of documents.all()) publishDiagnostics(d.uri);
   });
   connection.onNotification(Protocol.trust, (p: { trusted: boolean }) => {
@@ -201,6 +206,22 @@ export function startServer(connection: Connection): void {
     return { text: await fixes.content(p.uri, cancel.signal) };
   });
   connection.onCodeLens(guard('codeLens', [], (doc) => provideCodeLenses(doc, ctx)));
+  connection.languages.inlayHint.on((p, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    return guard('inlayHint', [], (doc) => provideInlayHints(doc, p.range, ctx, cancel.signal))(p);
+  });
+  connection.onRequest(DECODE_REQUEST, async (p: { uri: string }, token: CancellationToken) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    try {
+      const doc = stateOf(String(p?.uri ?? ''));
+      return doc ? await executeDecode(doc, ctx, cancel.signal) : null;
+    } catch (e) {
+      connection.console.error(`decode failed: ${(e as Error).stack ?? e}`);
+      return null;
+    }
+  });
   connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (doc) => provideSemanticTokens(doc)));
 
   documents.listen(connection);

@@ -4,13 +4,14 @@ import type { DocumentState, FeatureContext } from './context';
 import { frameAt, reportAt, toRange } from './positions';
 import type { Frame, Report } from '../model/types';
 import { crashSessionHover } from './crash-session';
+import { frameSymbolHover } from './frame-hover';
 import { explainHover } from './hover-explain';
 import { codeHover } from './hover-code';
 
 export type HoverPart = (doc: DocumentState, line: number, character: number, ctx: FeatureContext) => Promise<string | undefined> | string | undefined;
 
 /** Contributors, in display order. Features add themselves here. */
-export const hoverParts: HoverPart[] = [reportHeaderHover, frameBasicsHover, (d, l, c, x) => crashSessionHover(d, l, c, x), explainHover, codeHover];
+export const hoverParts: HoverPart[] = [reportHeaderHover, frameSymbolHover, frameBasicsHover, (d, l, c, x) => crashSessionHover(d, l, c, x), explainHover, codeHover];
 
 export async function provideHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): Promise<Hover | null> {
   const parts: string[] = [];

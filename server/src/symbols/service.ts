@@ -23,6 +23,8 @@ export interface SymbolServiceOptions {
   /** Filesystem root for discovery (tests point it at a fake tree). */
   root?: string;
   log?: (message: string) => void;
+  /** Shown while a debug file is read for the first time (symbol table, DWARF index). */
+  progress?: (title: string) => { done(): void };
 }
 
 export interface SymbolStatus {
@@ -60,6 +62,7 @@ export class SymbolService {
   private readonly resolutions = new Map<string, FrameResolution>();
   private readonly dirCache = new Map<string, { dirs: string[]; at: number }>();
   private readonly objectIds = new WeakMap<DebugObject, number>();
+  private readonly warmed = new WeakSet<DebugObject>();
   private nextObjectId = 1;
   private backend?: SourceBackend;
   private backendKind?: string;
@@ -171,6 +174,16 @@ export class SymbolService {
       if (!v.object) return { returnAddress, inlines: [], warnings, error: v.error };
       object = v.object;
       warnings.push(...v.warnings);
+    }
+    if (!this.warmed.has(object)) {
+      // The first lookup in a file reads its symbol table and DWARF unit index: say so.
+      this.warmed.add(object);
+      const p = this.options.progress?.(`Oops Lens: indexing ${object.path.split('/').pop()}`);
+      try {
+        return await this.resolve(frame, ctx, returnAddress);
+      } finally {
+        p?.done();
+      }
     }
     const key = frame.source === 'crash-bt' ? undefined : this.cacheKey(object, frame, ctx);
     const hit = key !== undefined ? this.resolutions.get(key) : undefined;
