@@ -10,7 +10,8 @@ export class DocumentCache {
     const hit = this.cache.get(uri);
     if (hit && hit.version === version) return hit;
     const t = text();
-    const state: DocumentState = { uri, version, text: t, lines: splitLines(t), model: parseCrashLog(t) };
+    // The previous version's model lets the parser reuse every line the edit did not touch.
+    const state: DocumentState = { uri, version, text: t, lines: splitLines(t), model: parseCrashLog(t, hit?.model) };
     this.cache.set(uri, state);
     return state;
   }

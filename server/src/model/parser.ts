@@ -6,7 +6,7 @@
 import type {
   Arch, CodeDump, CrashLog, Frame, KernelInfo, LogLine, Register, Report, Section, Span, Stack, StackKind,
 } from './types';
-import { parseLines } from './lines';
+import { parseLine, parseLines } from './lines';
 import { matchMentions, matchPcFrame, matchTraceFrame, type FrameMatch } from './frames';
 import { matchHeader, type HeaderMatch } from './headers';
 import { titleReport } from './titles';
@@ -33,11 +33,15 @@ interface Facts {
 // examined once. Results are shared (also across parses), so callers must never mutate them.
 let memo = new Map<string, Facts>();
 let factsLines: LogLine[] = [];
+/** Facts per line of the parse in progress (kept with the model for the next edit). */
+let factsByLine: (Facts | undefined)[] = [];
 const MEMO_MAX = 50_000;
 
 function factsAt(n: number): Facts {
+  let f = factsByLine[n];
+  if (f) return f;
   const text = factsLines[n].text;
-  let f = memo.get(text);
+  f = memo.get(text);
   if (!f) {
     f = { header: matchHeader(text), label: stackLabel(text), pc: matchPcFrame(text), trace: matchTraceFrame(text) };
     if (text.length <= 512) {
@@ -45,8 +49,16 @@ function factsAt(n: number): Facts {
       memo.set(text, f);
     }
   }
+  factsByLine[n] = f;
   return f;
 }
+
+/** What an incremental re-parse may reuse from the previous version of a document. */
+interface ParseState {
+  text: string;
+  facts: (Facts | undefined)[];
+}
+const states = new WeakMap<CrashLog, ParseState>();
 
 function contentAt(n: number): boolean {
   const f = factsAt(n);
@@ -58,20 +70,29 @@ function mentionsAt(n: number): FrameMatch[] {
   return (f.mentions ??= matchMentions(factsLines[n].text));
 }
 
-export function parseCrashLog(text: string): CrashLog {
+/**
+ * Parse a document. With `previous` (the model of an earlier version of the same document), lines
+ * outside the edited region keep their LogLine objects and recognised facts: a one-character
+ * edit in a 1 MB log re-reads one line instead of eighteen thousand.
+ */
+export function parseCrashLog(text: string, previous?: CrashLog): CrashLog {
   try {
-    return parse(text);
+    return parse(text, previous);
   } finally {
-    // The memo stays for the next version of the document (an edit re-parses mostly the same
-    // texts); only the line array is dropped.
+    // The memo stays for the next version of the document; the per-parse arrays are dropped.
     factsLines = [];
+    factsByLine = [];
   }
 }
 
-function parse(text: string): CrashLog {
-  const lines = parseLines(text);
+function parse(text: string, previous: CrashLog | undefined): CrashLog {
+  const prev = previous && states.get(previous);
+  const reused = prev ? reuseLines(prev, previous!.lines, text) : undefined;
+  const lines = reused ? reused.lines : parseLines(text);
   factsLines = lines;
+  factsByLine = reused ? reused.facts : new Array(lines.length);
   const log: CrashLog = { lines, reports: [], dumps: [], frames: [] };
+  states.set(log, { text, facts: factsByLine });
   log.banner = findBanner(lines);
   // In a crash(8) transcript only the output of `log`/`dmesg` is a console log; the rest
   // (sys, bt, dis, struct...) is crash's own output and must not be read as reports.
@@ -89,6 +110,70 @@ function parse(text: string): CrashLog {
   log.dumps = findDumps(lines, taken, log.banner);
   log.frames = collectFrames(log, lines, taken);
   return log;
+}
+
+// Equal chunks compare with one native string comparison; only the differing chunk is walked.
+const CHUNK = 4096;
+
+function commonPrefix(a: string, b: string, max: number): number {
+  let p = 0;
+  while (p + CHUNK <= max && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+function commonSuffix(a: string, b: string, max: number): number {
+  let s = 0;
+  const la = a.length;
+  const lb = b.length;
+  while (s + CHUNK <= max && a.slice(la - s - CHUNK, la - s) === b.slice(lb - s - CHUNK, lb - s)) s += CHUNK;
+  while (s < max && a.charCodeAt(la - 1 - s) === b.charCodeAt(lb - 1 - s)) s++;
+  return s;
+}
+
+/**
+ * Lines of `text` given the previous version: the unchanged head and tail are taken over (tail
+ * lines renumbered when the edit added or removed lines), only the edited middle is parsed.
+ * LF-only documents; anything else is parsed from scratch.
+ */
+function reuseLines(prev: ParseState, oldLines: LogLine[], text: string): { lines: LogLine[]; facts: (Facts | undefined)[] } | undefined {
+  const old = prev.text;
+  if (old.indexOf('\r') >= 0 || text.indexOf('\r') >= 0 || oldLines.length === 0) return undefined;
+  const min = Math.min(old.length, text.length);
+  const p = commonPrefix(old, text, min);
+  const s = commonSuffix(old, text, min - p);
+  // Start offset of every old line.
+  const starts = new Array<number>(oldLines.length);
+  let off = 0;
+  for (let i = 0; i < oldLines.length; i++) {
+    starts[i] = off;
+    off += oldLines[i].raw.length + 1;
+  }
+  // First line touched by the edit; head = lines before it.
+  let first = 0;
+  while (first + 1 < oldLines.length && starts[first + 1] <= p) first++;
+  // First old line whose preceding newline lies in the unchanged tail: tail = it and after.
+  const tailFrom = old.length - s;
+  let tail = oldLines.length;
+  while (tail - 1 > first && starts[tail - 1] - 1 >= tailFrom) tail--;
+  const newMidStart = starts[first];
+  const newMidEnd = tail < oldLines.length ? starts[tail] - 1 + (text.length - old.length) : text.length;
+  if (newMidEnd < newMidStart) return undefined;
+  const mid = text.slice(newMidStart, newMidEnd).split('\n');
+  const delta = mid.length - (tail - first);
+  const lines = new Array<LogLine>(oldLines.length + delta);
+  const facts = new Array<Facts | undefined>(lines.length);
+  for (let i = 0; i < first; i++) {
+    lines[i] = oldLines[i];
+    facts[i] = prev.facts[i];
+  }
+  for (let k = 0; k < mid.length; k++) lines[first + k] = parseLine(mid[k], first + k);
+  for (let i = tail; i < oldLines.length; i++) {
+    const o = oldLines[i];
+    lines[i + delta] = delta === 0 ? o : { ...o, line: i + delta };
+    facts[i + delta] = prev.facts[i];
+  }
+  return { lines, facts };
 }
 
 /** Every frame, in document order: reports, dumps, `%pS` mentions elsewhere, crash session frames. */
