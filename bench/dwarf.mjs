@@ -199,6 +199,36 @@ async function sampleAgreement(n) {
   for (const o of other.slice(0, 5)) console.log('    ' + o);
 }
 
+/** Every byte of every function of the out-of-tree ET_REL module against `addr2line -j SECTION`. */
+function moduleSweep() {
+  const ko = join(CORPUS, 'module/evalcrash.ko');
+  if (!existsSync(ko) || !has('addr2line')) return;
+  const obj = DebugObject.open(ko);
+  const index = new DwarfIndex(obj.sections);
+  const names = new Map([...execFileSync('readelf', ['-SW', ko], { encoding: 'utf8' }).matchAll(/\[\s*(\d+)\]\s+(\S+)/g)].map((m) => [Number(m[1]), m[2]]));
+  let agree = 0, total = 0;
+  const other = [];
+  for (const line of execFileSync('readelf', ['-sW', ko], { encoding: 'utf8' }).split('\n')) {
+    const m = /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+FUNC\s+\S+\s+\S+\s+(\d+)\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const [value, size, section, name] = [parseInt(m[1], 16), Number(m[2]), names.get(Number(m[3])), m[4]];
+    const offsets = Array.from({ length: size }, (_, i) => value + i);
+    const out = execFileSync('addr2line', ['-a', '-i', '-f', '-j', section, '-e', ko], { input: offsets.map((o) => hex(o)).join('\n') + '\n', encoding: 'utf8' });
+    const answers = out.split(/^0x[0-9a-f]+\n/m).slice(1);
+    offsets.forEach((o, i) => {
+      const l = answers[i].trim().split('\n');
+      const expected = [];
+      for (let k = 0; k < l.length; k += 2) expected.push(`${l[k]}@${l[k + 1].replace(/ \(discriminator \d+\)$/, '').replace(/:\?$/, ':0')}`);
+      const got = index.lookup(obj.layout.address(section, BigInt(o))).map((f, j) => `${j === 0 && f.function === '??' ? name : f.function}@${f.file}:${f.line}`);
+      total++;
+      if (JSON.stringify(got) === JSON.stringify(expected)) agree++;
+      else other.push(`${section}+${hex(o)} (${name}): ${got.join(' <- ')} vs ${expected.join(' <- ')}`);
+    });
+  }
+  console.log(`  evalcrash.ko (ET_REL, relocated by the ELF reader): ${agree}/${total} function bytes equal to addr2line -j SECTION`);
+  for (const o of other.slice(0, 5)) console.log('    ' + o);
+}
+
 await fixture();
 if (existsSync(VMLINUX)) {
   console.log(`\nvmlinux: ${VMLINUX}`);
@@ -206,6 +236,7 @@ if (existsSync(VMLINUX)) {
   const addrs = truthAddresses('sysrq-c-kaslr.jsonl');
   await compare('decode of sysrq-c-kaslr.log frames (call sites)', VMLINUX, () => new DwarfIndex(DebugObject.open(VMLINUX).sections), addrs);
   truthAgreement(vm);
+  moduleSweep();
   await sampleAgreement(Number(process.env.DWARF_BENCH_SAMPLE ?? 500));
   parseThroughput('vmlinux', new DwarfIndex(DebugObject.open(VMLINUX).sections), null, Number(process.env.DWARF_BENCH_PARSE_MS ?? 20000));
 } else {

@@ -1,10 +1,11 @@
-// Test support for the DWARF reader: builds gcc fixtures, extracts their sections and asks the
-// anchor tools (GNU addr2line, llvm-symbolizer) for the truth. Tools run with argument arrays.
+// Test support for the DWARF reader: builds gcc fixtures, reads their sections with the project's
+// ELF reader and asks the anchor tools (GNU addr2line, llvm-symbolizer) for the truth. Tools run with argument arrays.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ByteSource, DwarfSections, SourceLocation } from '../../../server/src/symbols/bytes';
+import { DebugObject } from '../../../server/src/symbols/debug-object';
 
 export const FIXTURE_SOURCES = join(__dirname, '../../fixtures/dwarf');
 
@@ -40,18 +41,23 @@ export function memorySections(map: Map<string, Uint8Array>, littleEndian = true
   return { get: (n) => sources.get(n), littleEndian, addressSize, sources };
 }
 
-/** The .debug_* sections of an ELF file, dumped with objcopy. */
+/**
+ * The .debug_* sections of an ELF file as the project's ELF reader hands them to the DWARF
+ * index (decompressed; relocated for ET_REL), copied into memory so that tests can edit them.
+ */
 export function dumpDebugSections(elf: string): Map<string, Uint8Array> {
-  const listing = execFileSync('readelf', ['-SW', elf], { encoding: 'utf8' });
-  const names = [...listing.matchAll(/\]\s+(\.debug_\S+)/g)].map((m) => m[1]);
-  const tmp = mkdtempSync(join(tmpdir(), 'oops-dwarf-dump-'));
+  const obj = DebugObject.open(elf);
   try {
-    const args: string[] = [];
-    names.forEach((n, i) => args.push('--dump-section', `${n}=${join(tmp, String(i))}`));
-    execFileSync('objcopy', [...args, elf, join(tmp, 'out')]);
-    return new Map(names.map((n, i) => [n, new Uint8Array(readFileSync(join(tmp, String(i))))]));
+    const out = new Map<string, Uint8Array>();
+    for (const s of obj.elf.sections) {
+      const name = s.name.startsWith('.zdebug_') ? '.' + s.name.slice(2) : s.name;
+      if (!name.startsWith('.debug_')) continue;
+      const src = obj.sections.get(name);
+      if (src) out.set(name, Uint8Array.from(src.read(0, src.size)));
+    }
+    return out;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    obj.close();
   }
 }
 

@@ -361,31 +361,32 @@ export class DwarfIndex {
     if (typeof value !== 'number') return undefined;
     switch (form) {
       case DW_FORM.addrx: case DW_FORM.addrx1: case DW_FORM.addrx2: case DW_FORM.addrx3: case DW_FORM.addrx4: case DW_FORM.GNU_addr_index:
-        return this.addrIndex(root?.addrBase ?? 0, value);
+        return this.addrIndex(root, value);
       default: return undefined;
     }
   }
 
-  private addrIndex(base: number, index: number): bigint {
-    const size = this.addressSize;
-    return this.s.require('.debug_addr').cursor(base + index * size, size).address(size);
+  private addrIndex(root: UnitRoot | undefined, index: number): bigint {
+    const size = root?.addressSize ?? this.addressSize;
+    return this.s.require('.debug_addr').cursor((root?.addrBase ?? 0) + index * size, size).address(size);
   }
 
   private ranges(form: number, value: AttrValue, root: UnitRoot | undefined): RangeList {
     if (typeof value !== 'number') return [];
     const base = root?.lowPc ?? 0n;
-    const addr = { address: (i: number) => this.addrIndex(root?.addrBase ?? 0, i) };
+    const addr = { address: (i: number) => this.addrIndex(root, i) };
+    const addressSize = root?.addressSize ?? this.addressSize;
     const rnglists = this.s.section('.debug_rnglists');
     if (form === DW_FORM.rnglistx) {
       if (!rnglists) throw new DwarfError('DW_FORM_rnglistx without .debug_rnglists');
       const off = rnglistxOffset(rnglists, root?.rnglistsBase ?? 0, value, root?.offsetSize ?? 4);
-      return readRngList(rnglists, off, this.addressSize, base, addr);
+      return readRngList(rnglists, off, addressSize, base, addr);
     }
     // DWARF 5 units use .debug_rnglists; earlier ones .debug_ranges.
     const v5 = root !== undefined && root.version >= 5;
-    if (v5 && rnglists) return readRngList(rnglists, value, this.addressSize, base, addr);
+    if (v5 && rnglists) return readRngList(rnglists, value, addressSize, base, addr);
     const ranges = this.s.section('.debug_ranges');
     if (!ranges) throw new DwarfError('DW_AT_ranges without .debug_ranges');
-    return readDebugRanges(ranges, value, this.addressSize, base);
+    return readDebugRanges(ranges, value, addressSize, base);
   }
 }

@@ -38,6 +38,7 @@ export interface FunctionDie {
 export interface UnitRoot {
   readonly version: number;
   readonly offsetSize: 4 | 8;
+  readonly addressSize: number;
   readonly tag: number;
   readonly name: string | undefined;
   readonly compDir: string | undefined;
@@ -131,6 +132,7 @@ export function readRoot(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, r: Unit
   const partial: UnitRoot = {
     version: h.version,
     offsetSize: h.offsetSize,
+    addressSize: h.addressSize,
     tag: abbrev.tag,
     name: undefined,
     compDir: undefined,
