@@ -57,6 +57,16 @@ function factsAt(n: number): Facts {
 interface ParseState {
   text: string;
   facts: (Facts | undefined)[];
+  dumps: Report[];
+  banner?: KernelInfo;
+}
+
+/** Dumps of the previous version that an edit left alone, by start line. */
+interface DumpReuse {
+  byStart: Map<number, Report>;
+  /** Lines [from, to) of the new text that differ from the previous version. */
+  changedFrom: number;
+  changedTo: number;
 }
 const states = new WeakMap<CrashLog, ParseState>();
 
@@ -86,13 +96,12 @@ export function parseCrashLog(text: string, previous?: CrashLog): CrashLog {
 }
 
 function parse(text: string, previous: CrashLog | undefined): CrashLog {
-  const prev = previous && states.get(previous);
+  const prev = previous ? states.get(previous) : undefined;
   const reused = prev ? reuseLines(prev, previous!.lines, text) : undefined;
   const lines = reused ? reused.lines : parseLines(text);
   factsLines = lines;
   factsByLine = reused ? reused.facts : new Array(lines.length);
   const log: CrashLog = { lines, reports: [], dumps: [], frames: [] };
-  states.set(log, { text, facts: factsByLine });
   log.banner = findBanner(lines);
   // In a crash(8) transcript only the output of `log`/`dmesg` is a console log; the rest
   // (sys, bt, dis, struct...) is crash's own output and must not be read as reports.
@@ -107,8 +116,14 @@ function parse(text: string, previous: CrashLog | undefined): CrashLog {
   log.reports = findReports(lines, log.banner, skip);
   const taken = skip.slice();
   for (const r of log.reports) for (const n of r.lines) taken[n] = 1;
-  log.dumps = findDumps(lines, taken, log.banner);
+  // Same line numbers and the same banner: dumps untouched by the edit can be taken over whole.
+  let reuse: DumpReuse | undefined;
+  if (reused && reused.delta === 0 && sameKernel(prev!.banner, log.banner)) {
+    reuse = { byStart: new Map(prev!.dumps.map((d) => [d.startLine, d])), changedFrom: reused.first, changedTo: reused.first + reused.midLength };
+  }
+  log.dumps = findDumps(lines, taken, log.banner, reuse);
   log.frames = collectFrames(log, lines, taken);
+  states.set(log, { text, facts: factsByLine, dumps: log.dumps, banner: log.banner });
   return log;
 }
 
@@ -136,7 +151,11 @@ function commonSuffix(a: string, b: string, max: number): number {
  * lines renumbered when the edit added or removed lines), only the edited middle is parsed.
  * LF-only documents; anything else is parsed from scratch.
  */
-function reuseLines(prev: ParseState, oldLines: LogLine[], text: string): { lines: LogLine[]; facts: (Facts | undefined)[] } | undefined {
+function reuseLines(
+  prev: ParseState,
+  oldLines: LogLine[],
+  text: string,
+): { lines: LogLine[]; facts: (Facts | undefined)[]; first: number; midLength: number; delta: number } | undefined {
   const old = prev.text;
   if (old.indexOf('\r') >= 0 || text.indexOf('\r') >= 0 || oldLines.length === 0) return undefined;
   const min = Math.min(old.length, text.length);
@@ -173,7 +192,11 @@ function reuseLines(prev: ParseState, oldLines: LogLine[], text: string): { line
     lines[i + delta] = delta === 0 ? o : { ...o, line: i + delta };
     facts[i + delta] = prev.facts[i];
   }
-  return { lines, facts };
+  return { lines, facts, first, midLength: mid.length, delta };
+}
+
+function sameKernel(a: KernelInfo | undefined, b: KernelInfo | undefined): boolean {
+  return a?.release === b?.release && a?.version === b?.version && a?.span?.line === b?.span?.line;
 }
 
 /** Every frame, in document order: reports, dumps, `%pS` mentions elsewhere, crash session frames. */
@@ -222,7 +245,7 @@ function mergeSorted(a: Frame[], b: Frame[]): Frame[] {
  * Stack dumps that are not crashes: runs of stack content outside reports (sysrq-t tasks,
  * `NMI backtrace for cpu N`, dump_stack()). Titled by the context line printed just before.
  */
-function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined): Report[] {
+function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined, reuse?: DumpReuse): Report[] {
   const out: Report[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -252,6 +275,14 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
         end = j;
         quiet = 0;
       } else quiet++;
+    }
+    // Unchanged lines at unchanged numbers give the very same dump: keep the old object.
+    const old = reuse?.byStart.get(start);
+    if (old && old.endLine === end && (end < reuse!.changedFrom || start >= reuse!.changedTo)) {
+      out.push(old);
+      for (let n = start; n <= end; n++) taken[n] = 1;
+      i = end + 1;
+      continue;
     }
     const nums: number[] = [];
     for (let n = start; n <= end; n++) nums.push(n);
