@@ -149,6 +149,7 @@ async function measure(label) {
   const [tFile] = await anchor(['log', '--format=%H %s', range, '--', TARGET]);
   const [tGrep] = await anchor(['log', '--format=%H %s', `--grep=${TARGET_FN}`, range]);
   const [tq, r] = await time(() => findFixes(query));
+  const [tseq] = await time(() => findFixes(query, { sequential: true }));
   const finder = new FixFinder();
   await finder.find(query);
   const [tc] = await time(() => finder.find(query));
@@ -156,7 +157,7 @@ async function measure(label) {
   const contained = r.commits.filter((c) => c.contained.state === 'contained').length;
   const phases = Object.entries(r.timings ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(
-    `${label}: findFixes ${ms(tq)} [${phases}] (${r.total} candidates, ${contained} already in v6.1.${crashSub}, top: ${r.commits[0]?.subject}); cached ${tc.toFixed(1)} ms\n` +
+    `${label}: findFixes ${ms(tq)} [${phases}] (${r.total} candidates, ${contained} already in v6.1.${crashSub}, top: ${r.commits[0]?.subject}); cached ${tc.toFixed(1)} ms; walks one at a time ${ms(tseq)}\n` +
       `  anchors: git log -L ${ms(tL)}, git log -- file ${ms(tFile)}, git log --grep ${ms(tGrep)}; ` +
       `findFixes / (sum of the three hand commands) = ${(tq / hand).toFixed(2)}x; goal < 5 s: ${tq < 5000 ? 'OK' : 'MISS'}`,
   );

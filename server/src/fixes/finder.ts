@@ -88,7 +88,7 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
   const rules = messageRules(fn, q);
   const changeRe = new RegExp(fn.syscall ? `SYSCALL_DEFINE\\d\\(${fn.name}\\b` : wordPattern(fn.name));
 
-  // Three independent walks at once (two cores are enough: git is mostly single-threaded here).
+  // Three independent walks, at once unless asked otherwise (each git process is single-threaded).
   run.progress(`history of ${fn.name}()`, 15);
   const t1 = Date.now();
   const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
@@ -96,11 +96,14 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
     timings[name] = Date.now() - t1;
     return v;
   };
-  const [lHits, fileChanges, touchedBefore] = await Promise.all([
-    timed('walkL', files.tipFile && files.tipLines ? walkFunctionLines(run, range, files.tipFile, files.tipLines) : Promise.resolve(undefined)),
-    timed('walkFile', walkFiles(run, range, paths, changeRe)),
-    timed('walkBefore', base.sha && files.file && files.baseLines ? walkBefore(run, { sha: base.sha, date: base.date }, files.file, files.baseLines, `${fn.name}()`) : Promise.resolve(new Set<string>())),
-  ]);
+  const walks = [
+    () => timed('walkL', files.tipFile && files.tipLines ? walkFunctionLines(run, range, files.tipFile, files.tipLines) : Promise.resolve(undefined)),
+    () => timed('walkFile', walkFiles(run, range, paths, changeRe)),
+    () => timed('walkBefore', base.sha && files.file && files.baseLines ? walkBefore(run, { sha: base.sha, date: base.date }, files.file, files.baseLines, `${fn.name}()`) : Promise.resolve(new Set<string>())),
+  ] as const;
+  const [lHits, fileChanges, touchedBefore] = opts.sequential
+    ? [await walks[0](), await walks[1](), await walks[2]()]
+    : await Promise.all([walks[0](), walks[1](), walks[2]()]);
   const followed = lHits !== undefined;
 
   const cands = new Candidates();

@@ -31,6 +31,8 @@ export interface FindOptions {
   onProgress?: (message: string, percent: number) => void;
   /** Per git call. Default 60 s. */
   timeoutMs?: number;
+  /** Run the history walks one after the other instead of concurrently. */
+  sequential?: boolean;
 }
 
 /** How a commit relates to the crashing function, strongest first. */

@@ -156,6 +156,30 @@ describe('FixFinder cache', () => {
     }
   });
 
+  it('follows syscalls through SYSCALL_DEFINE, and falls back to hunk headers when the function is gone at the tip', async () => {
+    const r = new Repo();
+    try {
+      r.write('fs/open.c', 'SYSCALL_DEFINE1(close, unsigned int, fd)\n{\n\treturn 0;\n}\n\nstatic int\nbaz(int x)\n{\n\treturn x;\n}\n\nint keep(void)\n{\n\treturn 1;\n}\n');
+      r.commit('fs: open');
+      r.tag('v6.1');
+      r.edit('fs/open.c', '\treturn 0;', '\treturn close_fd(fd);');
+      const closeFix = r.commit('fs: close the fd');
+      r.edit('fs/open.c', '\treturn x;', '\treturn x + 1;');
+      const bazFix = r.commit('fs: fix the off-by-one');
+      r.edit('fs/open.c', 'static int\nbaz(int x)\n{\n\treturn x + 1;\n}\n\n', '');
+      const removal = r.commit('fs: remove an unused helper');
+      const sys = await findFixes({ repo: r.dir, function: '__x64_sys_close', kernel: { release: '6.1.0' } });
+      assert.equal(sys.file, 'fs/open.c');
+      assert.deepEqual(sys.commits.map((c) => [c.sha, c.touch]), [[closeFix, 'body']]);
+      const gone = await findFixes({ repo: r.dir, function: 'baz', kernel: { release: '6.1.0' } });
+      assert.ok(gone.notes.some((n) => n.includes('baz() no longer exists')));
+      assert.equal(gone.commits.find((c) => c.sha === bazFix)?.touch, 'body');
+      assert.equal(gone.commits.find((c) => c.sha === removal)?.touch, 'mention');
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('tells whether a clone has a commit-graph', async () => {
     const r = new Repo();
     try {
