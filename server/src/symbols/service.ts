@@ -89,7 +89,10 @@ export class SymbolService {
     try {
       return await this.resolve(frame, ctx, returnAddress);
     } catch (e) {
-      return { returnAddress, inlines: [], warnings: [], error: (e as Error).message };
+      // ElfError/OutOfBoundsError already name the file and the problem; anything else is a corrupt file we did not foresee.
+      const err = e as Error;
+      const known = err.name === 'ElfError' || err.name === 'OutOfBoundsError' || err.name === 'DwarfError';
+      return { returnAddress, inlines: [], warnings: [], error: known ? err.message : `corrupt or unsupported debug file: ${err.message}` };
     }
   }
 

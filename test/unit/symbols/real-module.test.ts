@@ -40,3 +40,20 @@ for (const arch of ['x86_64', 'arm64'] as const) {
     }
   });
 }
+
+test('arm64 .init.text: the printed size of the last symbol (0x1000) is not a wrong-file sign', async () => {
+  const dir = join(root, 'arm64');
+  const service = new SymbolService(() => ({ ...defaultSettings, modulePaths: [dir] }));
+  try {
+    const r = await service.resolveFrame(parseFrameText('evalcrash_init+0x68/0x1000 [evalcrash]', false), { release: '6.1.0-56-arm64', arch: 'arm64' });
+    assert.equal(r.symbol?.section, '.init.text');
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.inlines.at(-1)?.function, 'evalcrash_init');
+    const wrong = await service.resolveFrame(parseFrameText('evalcrash_dispatch+0x10/0x1000 [evalcrash]', false), { release: '6.1.0-56-arm64', arch: 'arm64' });
+    assert.match(wrong.warnings.join('\n'), /printed size 0x1000 differs/);
+    const otherRelease = await service.resolveFrame(parseFrameText('evalcrash_dispatch+0x10/0x90 [evalcrash]', false), { release: '6.1.0-99-arm64', arch: 'arm64' });
+    assert.match(otherRelease.warnings.join('\n'), /built for 6\.1\.0-56-arm64, the report is 6\.1\.0-99-arm64/);
+  } finally {
+    service.dispose();
+  }
+});
