@@ -19,8 +19,14 @@ export { DwarfError } from './errors';
 /** What addr2line prints for an unknown function or file. */
 export const UNKNOWN = '??';
 
-/** Parsed units kept at once (function lists and line tables); older ones are dropped. */
-const UNIT_CACHE = 24;
+/**
+ * Parsed units (function lists and line tables) are kept up to about this many bytes (estimated);
+ * the least recently used ones are dropped first.
+ */
+const UNIT_CACHE_BYTES = 64 * 1024 * 1024;
+/** Estimated heap bytes per function DIE and per line row kept. */
+const BYTES_PER_FUNCTION = 200;
+const BYTES_PER_ROW = 40;
 /** Abbreviation tables kept (a kernel has one per unit, thousands of them). */
 const ABBREV_CACHE = 64;
 const NAME_CACHE = 200_000;
@@ -28,7 +34,7 @@ const MAX_ORIGIN_CHAIN = 64;
 const MAX_UNITS = 10_000_000;
 
 interface UnitBase { header: UnitHeader; root: UnitRoot }
-interface UnitDetail { functions: FunctionDie[]; index: FunctionIndex; lines: LineTable | undefined }
+interface UnitDetail { functions: FunctionDie[]; index: FunctionIndex; lines: LineTable | undefined; weight: number }
 
 /**
  * Source lookup over an object's DWARF (versions 2-5): address -> inline chain, as GNU
@@ -50,6 +56,7 @@ export class DwarfIndex {
   private readonly abbrevCache = new Map<string, AbbrevTable>();
   private readonly bases = new Map<number, UnitBase>();
   private readonly details = new Map<number, UnitDetail>();
+  private detailsWeight = 0;
   private readonly names = new Map<number, string>();
   private readonly strCache = new Map<number, string>();
   private readonly resolver: UnitResolver;
@@ -285,9 +292,15 @@ export class DwarfIndex {
         resolve: (form, value) => this.string(form, value, b.root),
       }, h.addressSize);
     }
-    d = { functions, index: new FunctionIndex(functions), lines };
+    const weight = functions.length * BYTES_PER_FUNCTION + (lines?.rowCount ?? 0) * BYTES_PER_ROW;
+    d = { functions, index: new FunctionIndex(functions), lines, weight };
+    while (this.details.size > 0 && this.detailsWeight + weight > UNIT_CACHE_BYTES) {
+      const oldest = this.details.keys().next().value as number;
+      this.detailsWeight -= this.details.get(oldest)!.weight;
+      this.details.delete(oldest);
+    }
     this.details.set(unitOffset, d);
-    while (this.details.size > UNIT_CACHE) this.details.delete(this.details.keys().next().value as number);
+    this.detailsWeight += weight;
     return d;
   }
 
