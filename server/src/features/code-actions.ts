@@ -56,7 +56,8 @@ export function targetFor(doc: DocumentState, frame: Frame, report: Report | und
     function: fn.symbol,
     file: frame.file ?? (guiltyLike && report ? headerFile(report) : undefined),
     module: frame.module,
-    title: report && !report.corrupted ? report.title : undefined,
+    // A stack dump's "title" is its context line, not a crash title anyone would write in a commit.
+    title: report && !report.corrupted && report.kind !== 'dump' ? report.title : undefined,
     kernel: kernelOf(doc, report),
     syzbotAddresses: addrs.length ? addrs : undefined,
     uri: doc.uri,
@@ -91,10 +92,19 @@ export function provideCodeActions(doc: DocumentState, range: Range, ctx: Featur
         });
       }
     }
+    const fn = sourceFunction(t.function)!;
+    if (repo && !fn.syscall) {
+      // Fixes under review are on the lists before they are in any clone.
+      const [lore] = searchLinks({ function: fn.name });
+      actions.push({
+        title: `Search lore: patches changing ${fn.name}() (merged or not)`,
+        kind: CodeActionKind.QuickFix,
+        command: { title: lore.title, command: FixCommands.openUrl, arguments: [{ url: lore.url }] },
+      });
+    }
     if (!repo) {
       const rev = kernelRevision(t.kernel);
       const line = rev?.stablePrefix && /^v(\d+\.\d+)\.$/.exec(rev.stablePrefix)?.[1];
-      const fn = sourceFunction(t.function)!;
       for (const l of searchLinks({ function: fn.syscall ? undefined : fn.name, file: t.file, title: t.title, syzbotAddresses: t.syzbotAddresses, stableLine: line || undefined })) {
         actions.push({
           title: `Search ${l.title}`,

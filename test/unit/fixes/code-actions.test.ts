@@ -81,7 +81,8 @@ describe('fix code actions and commands', () => {
     const rec = recorder({ kernelRepo: h.repo.dir }, true);
     const service = new FixService(rec.ctx, rec.host);
     const actions = provideCodeActions(doc, at(HEADER_LINE), rec.ctx, service);
-    assert.deepEqual(titles(actions), ['Find upstream fixes for nfs_unlock_request()']);
+    assert.deepEqual(titles(actions), ['Find upstream fixes for nfs_unlock_request()', 'Search lore: patches changing nfs_unlock_request() (merged or not)']);
+    assert.deepEqual(actions[1].command!.arguments, [{ url: 'https://lore.kernel.org/all/?q=dfhh%3Anfs_unlock_request' }]);
     const t = actions[0].command!.arguments![0] as FixTarget;
     assert.equal(actions[0].command!.command, FixCommands.find);
     assert.equal(actions[0].disabled, undefined);
@@ -127,7 +128,7 @@ describe('fix code actions and commands', () => {
   it('offers the search for the frame under the cursor in a call trace', () => {
     const rec = recorder({ kernelRepo: h.repo.dir }, true);
     const actions = provideCodeActions(doc, at(TRACE_LINE, 20), rec.ctx, new FixService(rec.ctx, rec.host));
-    assert.deepEqual(titles(actions), ['Find upstream fixes for nfs_end_page_writeback()']);
+    assert.equal(titles(actions)[0], 'Find upstream fixes for nfs_end_page_writeback()');
     const t = actions[0].command!.arguments![0] as FixTarget;
     assert.equal(t.file, undefined);
     assert.equal(t.line, TRACE_LINE);
