@@ -5,6 +5,7 @@ import type { KernelInfo } from '../model/types';
 import { sourceSnippet, type SnippetOptions, type SourceSnippet } from '../source/snippet';
 import { sourceRootsFor, type ResolvedFile, type SourceRoots } from '../source/source-roots';
 import { versionCaveat, webSourceTarget, type WebTarget } from '../source/web-target';
+import { guessKernelFromText } from '../source/version';
 import type { DocumentState, FeatureContext } from './context';
 import { findCodeRefs } from '../source/code-refs';
 import { contextOf } from '../symbols/resolution';
@@ -30,6 +31,7 @@ function kernelLookup(doc: DocumentState): (line: number) => KernelInfo | undefi
   const banner = doc.model.banner;
   const sys = doc.model.session?.sys;
   const fallback = { release: banner?.release ?? sys?.RELEASE?.value, version: banner?.version ?? sys?.VERSION?.value };
+  if (!fallback.release && !fallback.version) Object.assign(fallback, guessKernelFromText(doc.text));
   const ranges = [...doc.model.reports, ...doc.model.dumps]
     .filter((r) => r.kernel.release || r.kernel.version)
     .map((r) => ({ start: r.startLine, end: r.endLine, kernel: r.kernel }))

@@ -133,3 +133,18 @@ export function webVersion(kernel: KernelIdentity | undefined, override?: string
   if (fromRel) return fromRel;
   return { tag: 'latest', exact: false, from: 'none', note: 'kernel version not found in the report: links point to the latest release' };
 }
+
+/**
+ * A kernel named somewhere in free text, for documents whose reports do not print one (pasted crash
+ * sessions flattened into prose, blog posts): crash's `RELEASE:`/`VERSION:`, the `Linux version` banner,
+ * a `Debian x.y.z-n` version, or a RHEL-style release in a kernel-debuginfo package or /lib/modules path.
+ */
+export function guessKernelFromText(text: string): KernelIdentity | undefined {
+  const head = text.length > 2_000_000 ? text.slice(0, 2_000_000) : text;
+  const release = /\bRELEASE:\s*(\d+\.\d+[\w.+~-]*)/.exec(head)?.[1]
+    ?? /\bLinux version (\d+\.\d+[\w.+~-]*)/.exec(head)?.[1]
+    ?? /(?:kernel-debuginfo-(?:common-\w+-)?|\/lib\/modules\/)(\d+\.\d+\.\d+-[\d.]+\.el\d+\w*(?:\.\w+)?)/.exec(head)?.[1];
+  const version = /\bVERSION:\s*(#[^\n]*?)(?:\s{2,}|\n|$)/.exec(head)?.[1]
+    ?? /\b(Debian \d+\.\d+(?:\.\d+)?-\S+)/.exec(head)?.[1];
+  return release || version ? { ...(release ? { release } : {}), ...(version ? { version } : {}) } : undefined;
+}

@@ -188,3 +188,13 @@ test('hovers: a printed path:line shows its lines; a frame shows syzbot/symboliz
   const viaSym = await frameSourceHover(oops, line, col, { ...ctx, symbols: symbols as unknown as FeatureContext['symbols'] });
   assert.match(viaSym ?? '', /19▶ \t\tret = vfs_write\(f.file, buf, count, ppos\);/);
 });
+
+test('document links: a kernel named only in prose (flattened crash sys output) still picks the web tag', () => {
+  const text = [
+    'CentOS 7 crash notes. KERNEL: /usr/lib/debug/lib/modules/3.10.0-327.el7.x86_64/vmlinux DUMPFILE: ../vmcore RELEASE: 3.10.0-327.el7.x86_64 VERSION: #1 SMP Thu Nov 19 22:10:57 UTC 2015',
+    'crash> dis -l ffffffff810aa989 /usr/src/debug/kernel-3.10.0-327.el7/linux-3.10.0-327.el7.x86_64/arch/x86/include/asm/rwsem.h: 83 0xffffffff810aa989 <down_read_trylock+9>: mov (%rdi),%rax',
+  ].join('\n');
+  const doc = documentState('file:///notes.txt', text);
+  const links = provideDocumentLinks(doc, ctxWith());
+  assert.ok(links.some((l) => l.target === 'https://elixir.bootlin.com/linux/v3.10/source/arch/x86/include/asm/rwsem.h#L83'), links.map((l) => l.target).join('\n'));
+});

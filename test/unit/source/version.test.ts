@@ -1,7 +1,7 @@
 // Kernel version -> web tag: one case per row of the mapping table (issue 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { upstreamTag, webVersion } from '../../../server/src/source/version';
+import { guessKernelFromText, upstreamTag, webVersion } from '../../../server/src/source/version';
 
 test('mainline and stable releases map to their tags; x.y.0 has no .0', () => {
   assert.equal(webVersion({ release: '6.1.76' }).tag, 'v6.1.76');
@@ -92,4 +92,14 @@ test('upstreamTag naming', () => {
   assert.equal(upstreamTag({ major: 5, minor: 10, patch: 0 }), 'v5.10');
   assert.equal(upstreamTag({ major: 5, minor: 10, patch: 0, rc: 7 }), 'v5.10-rc7');
   assert.equal(upstreamTag({ major: 2, minor: 6, patch: 39 }), 'v2.6.39');
+});
+
+test('a kernel named in free text: crash sys values, banners, debuginfo package names', () => {
+  const flat = 'crash ../vmcore KERNEL: /usr/lib/debug/lib/modules/3.10.0-327.el7.x86_64/vmlinux DUMPFILE: ../vmcore RELEASE: 3.10.0-327.el7.x86_64 VERSION: #1 SMP Thu Nov 19 22:10:57 UTC 2015 MACHINE: x86_64';
+  assert.equal(guessKernelFromText(flat)?.release, '3.10.0-327.el7.x86_64');
+  assert.equal(webVersion(guessKernelFromText(flat)).tag, 'v3.10');
+  assert.equal(guessKernelFromText('- kernel-debuginfo-common-x86_64-3.10.0-327.el7.x86_64.rpm')?.release, '3.10.0-327.el7.x86_64');
+  assert.equal(guessKernelFromText('[    0.000000] Linux version 6.1.0-56-amd64 (x) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)')?.release, '6.1.0-56-amd64');
+  assert.equal(webVersion(guessKernelFromText('[    0.000000] Linux version 6.1.0-56-amd64 (x) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)')).tag, 'v6.1.192');
+  assert.equal(guessKernelFromText('nothing here but kernel BUG at fs/nfs/pagelist.c:382!'), undefined);
 });
