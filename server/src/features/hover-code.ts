@@ -15,6 +15,8 @@ const REGS_AFTER_CODE = 10;
 
 export interface CodeSiteInfo {
   line: number;
+  /** The user-mode code segment (`0033`, `0023`) when the RIP line is a user-space one. */
+  userMode?: string;
   site?: CodeSite;
   problem?: string;
   trap: TrapContext;
@@ -130,8 +132,9 @@ export function codeSiteAt(doc: DocumentState, line: number): CodeSiteInfo | und
   else if (cr2 !== undefined) { trap.faultAddress = cr2; trap.faultAddressSource = 'CR2'; }
   else if (far !== undefined) { trap.faultAddress = far; trap.faultAddressSource = 'FAR'; }
   else if (facts.address !== undefined) { trap.faultAddress = facts.address; trap.faultAddressSource = 'the fault address in the header'; }
-  if (isCodeProblem(bytes)) return { line, problem: bytes.problem, trap };
-  return { line, trap, site: { arch, code: bytes, symbol: pc?.symbol, pc: pc?.pc } };
+  const user = pc ? /\b(?:RIP|EIP): (0033|0023|0073):/.exec(pc.text)?.[1] : undefined;
+  if (isCodeProblem(bytes)) return { line, problem: bytes.problem, trap, userMode: user };
+  return { line, trap, userMode: user, site: { arch, code: bytes, symbol: pc?.symbol, pc: pc?.pc } };
 }
 
 /** Markdown and one-line summary for the `Code:` line, or undefined when `line` is not one. */
@@ -139,7 +142,12 @@ export async function describeCodeLine(doc: DocumentState, line: number): Promis
   const info = codeSiteAt(doc, line);
   if (!info) return undefined;
   if (!info.site) return { markdown: `**Code:** ${info.problem}`, summary: 'Code: not disassembled' };
-  return describeOutcome(info.site, await disassemble(info.site), info.trap);
+  const d = describeOutcome(info.site, await disassemble(info.site), info.trap);
+  if (!info.userMode) return d;
+  return {
+    markdown: `${d.markdown}\n\n_User-space code (\`RIP: ${info.userMode}:\`): where the task was in user mode, typically returning from the system call — not the crash site._`,
+    summary: d.summary.replace(/^Disassemble /, 'Disassemble user code '),
+  };
 }
 
 /** Hover part: the disassembly when the cursor is on a `Code:` line. */

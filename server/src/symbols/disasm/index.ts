@@ -80,7 +80,9 @@ export function insnLabel(site: CodeSite, offset: number, address?: bigint): str
 export function summaryLine(d: Disassembly, trap?: TrapExplanation): string {
   const t = d.insns.find((i) => i.trap);
   const n = d.insns.filter((i) => !i.invalid && !i.truncated).length;
-  const what = t ? (trap && /^(ud2|ud1|ud0|int3|brk|BUG)/.test(trap.short) ? trap.short : `${t.mnemonic}${t.operands ? ' ' + t.operands : ''}`) : 'not marked';
+  const what = !t ? 'not marked'
+    : t.invalid || t.truncated ? 'undecodable bytes'
+      : trap && /^(ud2|ud1|ud0|int3|brk|BUG)/.test(trap.short) ? trap.short : `${t.mnemonic}${t.operands ? ' ' + t.operands : ''}`;
   return `Disassemble (${n} instruction${n === 1 ? '' : 's'}, trap: ${what})`;
 }
 
