@@ -16,7 +16,7 @@ interface Truth {
 }
 
 const vmlinux = process.argv[2];
-const corpus = resolve(process.env.OOPS_CORPUS ?? join(__dirname, '../../shared/corpus/real-kernel'));
+const corpus = resolve(process.argv[3] ?? process.env.OOPS_CORPUS ?? join(__dirname, '../../shared/corpus/real-kernel'));
 if (!existsSync(corpus)) {
   console.error(`corpus not found: ${corpus} (set OOPS_CORPUS)`);
   process.exit(2);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
         size: parseInt(rec.size, 16), module: rec.module ?? undefined, unreliable: rec.kind === 'unreliable',
         exact: !rec.isReturnAddress, source: 'trace',
       };
-      const ctx: ResolveContext = parsed && owner.get(parsed) ? contextOf(owner.get(parsed), log) : { release: '6.1.0-56-amd64' };
+      const ctx: ResolveContext = parsed && owner.get(parsed) ? contextOf(owner.get(parsed), log) : { release: log.banner?.release };
       const res = await service.resolveFrame(frame, ctx);
       const expected = rec.isReturnAddress ? rec.callsite!.inlines : rec.inlines;
       const got = res.inlines.map((l) => ({ function: l.function, file: l.file, line: l.line }));

@@ -233,7 +233,9 @@ export class SymbolService {
         : 'frame has neither a known symbol nor an address';
       return done({ object: object.path, module: frame.module, returnAddress, inlines: [], warnings, error });
     }
-    const back = returnAddress && (frame.offset === undefined || frame.offset > 0) ? returnDelta(object) : 0n;
+    // Even at offset 0: arm64 prints return addresses with %pS, so a call to a noreturn function at the
+    // very end of one function shows as `next_function+0x0` and the call site is in the previous one.
+    const back = returnAddress ? returnDelta(object) : 0n;
     const lookupAddress = address - back;
     const looked = await this.lookupSource(object, lookupAddress, sym?.section);
     if (looked.warning) warnings.push(looked.warning);

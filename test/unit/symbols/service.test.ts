@@ -230,3 +230,12 @@ test('assembler code without a DWARF function is named after its ELF symbol, as 
   assert.deepEqual(r.inlines.map(fmt), addr2line(fx.dwarf5, s.address + 2n));
   assert.equal(r.inlines[0].function, 'entry_fixture_after_hwframe');
 });
+
+test('a return address at offset 0 (arm64 prints %pS) is looked up in the function before it', async () => {
+  const svc = service({ vmlinux: fx.dwarf5 });
+  const [s] = symbol('fs_entry');
+  const r = await svc.resolveFrame(frame('fs_entry', 0, Number(s.size)), ctx);
+  assert.equal(r.lookupAddress, s.address - 1n);
+  assert.deepEqual(r.inlines.map(fmt), addr2line(fx.dwarf5, s.address - 1n).map((l) => l));
+  assert.notEqual(r.inlines.at(-1)?.function, 'fs_entry');
+});
