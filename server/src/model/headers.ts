@@ -755,6 +755,11 @@ const KIND_RULES: [RegExp, ReportKind][] = [
 // faster in V8 than a loop of includes) rejects the vast majority of log lines.
 const PREFILTER = /BUG|WARNING:|INFO:|ernel|rror|fault|panic|PANIC|int3:|opcode|stack segment|VFS:|trap:|waiting for|SYZF|UBSAN/;
 
+/** Cheap test: false means the line certainly carries no oops header. */
+export function mayBeHeader(text: string): boolean {
+  return PREFILTER.test(text);
+}
+
 /** Does this line (prefix already stripped) carry an oops header? */
 export function matchHeader(text: string): HeaderMatch | undefined {
   if (!PREFILTER.test(text)) return undefined;

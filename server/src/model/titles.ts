@@ -3,7 +3,7 @@
 import type { LogLine } from './types';
 import {
   CORRUPTED_LINES, FRAME_LINES, INFO_MESSAGES_WITH_STACK, OOPSES, RISCV_STACK_START, STACK_STARTS,
-  STRIP_FRAME_PREFIXES, findOops, isContinuationHeader, type HeaderMatch, type OopsFormat, type OopsHeader,
+  STRIP_FRAME_PREFIXES, findOops, isContinuationHeader, mayBeHeader, type HeaderMatch, type OopsFormat, type OopsHeader,
 } from './headers';
 import { extractGuilty, type GuiltyFrame } from './guilty';
 import { titleToType } from './crash-types';
@@ -20,6 +20,10 @@ export interface TitleResult {
 
 /** A report is never read further than this many lines for its title (keeps huge logs fast). */
 const MAX_REPORT_LINES = 2000;
+/** ...nor scanned further than this many lines past its header (other callers' lines included). */
+const MAX_SCAN_LINES = 20000;
+/** Longer lines are cut: titles come from the start of a line, and regexes stay linear. */
+const MAX_TEXT = 4096;
 /** Lines of the report proper before a trailing panic/lockdep splat may be dropped. */
 const MIN_LINES = 22;
 const MIN_LINES_KMSAN = 16;
@@ -61,12 +65,13 @@ export function collectReport(lines: LogLine[], headerLine: number): ReportText 
   let textLines = 0;
   let skipRest = false;
   let cpuTraceback = false;
-  for (let i = headerLine; i < lines.length && texts.length < MAX_REPORT_LINES; i++) {
+  const stop = Math.min(lines.length, headerLine + MAX_SCAN_LINES);
+  for (let i = headerLine; i < stop && texts.length < MAX_REPORT_LINES; i++) {
     const l = lines[i];
-    const t = l.text;
+    const t = l.text.length > MAX_TEXT ? l.text.slice(0, MAX_TEXT) : l.text;
     const isHeader = i === headerLine;
     if (!isHeader && !secondReport) {
-      if (findOops(t) >= 0 && !isContinuationHeader(t) && !replayedNext(lines, i)) secondReport = true;
+      if (mayBeHeader(t) && findOops(t) >= 0 && !isContinuationHeader(t) && !replayedNext(lines, i)) secondReport = true;
       else if (INFO_MESSAGES_WITH_STACK.some((m) => t.includes(m))) secondReport = true;
       if (secondReport && !byCaller) end = texts.length;
     }
