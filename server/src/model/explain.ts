@@ -6,6 +6,7 @@ import { pfLineMarkdown, dieHeaderMarkdown } from './explain-fault';
 import { esrMarkdown, memAbortLineMarkdown } from './explain-esr';
 import { valueMarkdown } from './explain-value';
 import { reportHeaderMarkdown } from './explain-report';
+import { eflagsMarkdown, pstateMarkdown, selectorMarkdown } from './explain-registers';
 import type { ReportKind } from './types';
 
 export * from './explain-taint';
@@ -14,6 +15,7 @@ export * from './explain-esr';
 export * from './explain-value';
 export * from './explain-report';
 export * from './explain-errno';
+export * from './explain-registers';
 
 /** A piece of a line with its explanation, so callers can turn [start, end) into a hover range. */
 export interface LineExplanation {
@@ -64,6 +66,22 @@ export function explainAt(text: string, col: number, ctx: LineContext): LineExpl
   const abort = memAbortLineMarkdown(text);
   if (abort && /^\s*(ESR\s*[=:]|EC\s*=|[DI]?FSC\s*=|ISV\s*=|CM\s*=|SET\s*=|EA\s*=|Access size|SSE\s*=|SF\s*=|GCS\s*=)/.test(text)) {
     return { start: 0, end: text.length, markdown: abort };
+  }
+  // Segment selectors: `RIP: 0010:`, `RSP: 0018:`, `CS:  0010 DS: 0000`.
+  for (const m of text.matchAll(/\b(?:RIP|EIP|RSP|ESP|CS|DS|ES|SS):\s*([0-9a-f]{4})(?![0-9a-f])/g)) {
+    const start = m.index! + m[0].length - 4;
+    if (within(col, start, start + 4)) return { start, end: start + 4, markdown: selectorMarkdown(m[1]) };
+  }
+  const flags = /\bEFLAGS: ([0-9a-f]{8})/.exec(text);
+  if (flags && within(col, flags.index, flags.index + flags[0].length)) {
+    return { start: flags.index, end: flags.index + flags[0].length, markdown: eflagsMarkdown(parseInt(flags[1], 16)) };
+  }
+  const pstate = /\bpstate: ([0-9a-f]{8})(?: \([^)]*\))?/.exec(text);
+  if (pstate && within(col, pstate.index, pstate.index + pstate[0].length)) {
+    return { start: pstate.index, end: pstate.index + pstate[0].length, markdown: pstateMarkdown(parseInt(pstate[1], 16)) };
+  }
+  if (/^\s*(Mem|Data) abort info:\s*$/.test(text)) {
+    return { start: 0, end: text.length, markdown: `**${text.trim()}** — the arm64 kernel decodes the ESR of the fault below (arch/arm64/mm/fault.c mem_abort_decode()); hover each field.` };
   }
   // A hex value: register dump entry, fault address, non-canonical address.
   const tok = hexTokenAt(text, col);

@@ -109,7 +109,7 @@ test('explainAt picks the token under the column', () => {
   assert.match(hit.markdown, /`RBX` = `0xdead000000000122`\*\* — LIST_POISON2/);
   assert.equal(regs.slice(hit.start, hit.end), 'dead000000000122');
   assert.match(explainAt('RSP: 0018:ffffca7e80013ad0 EFLAGS: 00000246', 14, { arch: 'x86_64' })!.markdown, /`RSP`.*vmalloc/);
-  assert.equal(explainAt('RSP: 0018:ffffca7e80013ad0 EFLAGS: 00000246', 38, { arch: 'x86_64' }), undefined); // flags, not a pointer
+  assert.match(explainAt('RSP: 0018:ffffca7e80013ad0 EFLAGS: 00000246', 38, { arch: 'x86_64' })!.markdown, /^\*\*EFLAGS/); // flags, not a pointer
   const arm = 'x13: 382074657366666f x12: 2074612065636e65';
   assert.match(explainAt(arm, 8, { arch: 'arm64' })!.markdown, /`x13`/);
   const gpf = 'general protection fault, probably for non-canonical address 0xdffffc0000000002: 0000 [#1] PREEMPT SMP KASAN';
@@ -136,4 +136,22 @@ test('hover over the real logs: taint, #PF, Oops, registers, ESR lines', { skip:
   assert.match(probe('real-kernel-arm64/logs/mod-null-deref.log', 'Internal error')!, /ESR[\s\S]*level 2 translation fault/);
   assert.match(probe('real-kernel-arm64/logs/mod-null-deref.log', 'x23: ffff4d93c2b1bf00', 6)!, /linear map/);
   assert.equal(probe('real-kernel/logs/mod-null-deref.log', 'Code: '), undefined); // hover-code.ts handles Code: lines
+});
+
+test('selectors, EFLAGS and PSTATE are decoded, not classified as pointers', () => {
+  const rip = 'RIP: 0010:evalcrash_null_deref+0x18/0x25 [evalcrash]';
+  assert.match(explainAt(rip, 6, { arch: 'x86_64' })!.markdown, /`__KERNEL_CS` \(x86-64\)[\s\S]*privilege level 0 \(kernel\)/);
+  assert.match(explainAt('RIP: 0033:0x7f1e2c5d1234', 6, { arch: 'x86_64' })!.markdown, /`__USER_CS`[\s\S]*privilege level 3 \(user\)/);
+  const rsp = 'RSP: 0018:ffffca7e80013ad0 EFLAGS: 00000246';
+  assert.match(explainAt(rsp, 6, { arch: 'x86_64' })!.markdown, /`__KERNEL_DS`/);
+  const fl = explainAt(rsp, rsp.indexOf('EFLAGS') + 9, { arch: 'x86_64' })!.markdown;
+  assert.match(fl, /EFLAGS\*\* `0x00000246`: PF ZF IF/);
+  assert.match(fl, /IF = 1: interrupts were \*\*enabled\*\*/);
+  assert.match(explainAt('RSP: 0018:ffffc90000003e38 EFLAGS: 00000046', 38, { arch: 'x86_64' })!.markdown, /IF = 0: interrupts were \*\*disabled\*\*/);
+  const ps = 'pstate: 60000005 (nZCv daif -PAN -UAO -TCO -DIT -SSBS BTYPE=--)';
+  const md = explainAt(ps, 10, { arch: 'arm64' })!.markdown;
+  assert.match(md, /nZCv daif, EL1h/); // the same letters the kernel prints
+  assert.match(md, /IRQs were enabled/);
+  assert.match(explainAt('pstate: 804000c5 (Nzcv daIF +PAN -UAO -TCO -DIT -SSBS BTYPE=--)', 10, { arch: 'arm64' })!.markdown, /Nzcv daIF[\s\S]*IRQs were masked[\s\S]*PAN = 1/);
+  assert.match(explainAt('Mem abort info:', 3, { arch: 'arm64' })!.markdown, /decodes the ESR/);
 });
