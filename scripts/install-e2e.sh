@@ -2,7 +2,8 @@
 # Installs what the end-to-end tests (npm run test:e2e) and `npm start` need, offline apart from
 # the npm registry and Debian apt:
 #   - Debian packages: chromium (the browser that hosts the workbench), ripgrep (replaces the
-#     GitHub download of @vscode/ripgrep), libkrb5-dev (headers for code-server's `kerberos` module)
+#     GitHub download of @vscode/ripgrep), libkrb5-dev (headers for code-server's `kerberos` module),
+#     g++/make/python3 (node-gyp compiles code-server's native modules)
 #   - code-server 4.100.3 (= VS Code 1.100.3, runs on node 20) from npm, into a cache directory
 #     outside the tracked tree: $OOPS_E2E_CACHE, default test/e2e/.cache (gitignored).
 # Idempotent: a second run with everything present takes well under a second.
@@ -22,6 +23,10 @@ need=()
 [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)
 command -v rg >/dev/null || need+=(ripgrep)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# node-gyp builds code-server's native modules (argon2, node-pty, kerberos, spdlog, ...) from source
+command -v g++ >/dev/null || need+=(g++)
+command -v make >/dev/null || need+=(make)
+command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "install-e2e: missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
