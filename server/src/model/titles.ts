@@ -19,9 +19,9 @@ export interface TitleResult {
 }
 
 /** A report is never read further than this many lines for its title (keeps huge logs fast). */
-const MAX_REPORT_LINES = 2000;
+const MAX_REPORT_LINES = 1000;
 /** ...nor scanned further than this many lines past its header (other callers' lines included). */
-const MAX_SCAN_LINES = 20000;
+const MAX_SCAN_LINES = 4000;
 /** Longer lines are cut: titles come from the start of a line, and regexes stay linear. */
 const MAX_TEXT = 4096;
 /** Lines of the report proper before a trailing panic/lockdep splat may be dropped. */
@@ -46,8 +46,8 @@ function contextOf(l: LogLine): string {
 
 /** `?` frames (x86) and `(unreliable)` frames (powerpc) are dropped from the report text. */
 function isQuestionable(text: string): boolean {
-  if (text.includes('<EOI>')) return false;
-  return text.includes(' ? ') || text.endsWith(' (unreliable)');
+  if (!text.includes(' ? ') && !text.endsWith(' (unreliable)')) return false;
+  return !text.includes('<EOI>');
 }
 
 const REPLAY = '** replaying previous printk message **';
@@ -77,8 +77,8 @@ export function collectReport(lines: LogLine[], headerLine: number): ReportText 
     }
     if (!isHeader) {
       const c = contextOf(l);
-      if (c !== '' && isQuestionable(t)) continue;
       if (c !== ctx && !(cpuTraceback && c.startsWith('C'))) continue;
+      if (c !== '' && isQuestionable(t)) continue;
     }
     textLines++;
     let skip = skipRest;
