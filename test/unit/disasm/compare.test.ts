@@ -10,6 +10,11 @@ import { DebugObject } from '../../../server/src/symbols/debug-object';
 import { referenceBytes, pickSymbol } from '../../../server/src/symbols/disasm/vmlinux-bytes';
 import { compareBytes, renderComparison, type ReferenceBytes } from '../../../server/src/symbols/disasm/compare';
 import { findTool } from './corpus-code-lines';
+import { documentState } from '../../../server/src/features/documents';
+import { provideCodeLenses, disassemblyContent, disassemblyUri } from '../../../server/src/features/code-lens';
+import { SymbolService } from '../../../server/src/symbols/service';
+import { defaultSettings } from '../../../server/src/settings';
+import { silentSink, type FeatureContext } from '../../../server/src/features/context';
 
 const SOURCE = `
 extern void helper(int);
@@ -92,6 +97,31 @@ test('a relocatable object (like a module): call/data relocation sites are marke
     assert.ok('error' in missing && /not in the symbol table of v\.o/.test(missing.error));
   } finally {
     o.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Compare lens and document with a configured vmlinux (a gcc-built executable standing in)', { skip }, async () => {
+  const { dir, exe } = build();
+  const o = DebugObject.open(exe);
+  const symbols = new SymbolService(() => ({ ...defaultSettings, vmlinux: exe }), { trusted: () => true });
+  try {
+    const d = dumpOf(o, 8, 24);
+    const hexes = [...d.bytes].map((b, i) => (i === d.trap ? `<${b.toString(16).padStart(2, '0')}>` : b.toString(16).padStart(2, '0')));
+    const text = ['BUG: unable to handle page fault for address: 0000000000000008', 'RIP: 0010:victim+0x8/0x20', `Code: ${hexes.join(' ')}`, 'RAX: 0000000000000000 RBX: 0000000000000000 RCX: 0000000000000000', 'RDI: 0000000000000000'].join('\n');
+    const doc = documentState('file:///cmp.oops', text);
+    const ctx = { settings: () => ({ ...defaultSettings, vmlinux: exe }), trusted: () => true, client: silentSink, symbols } as unknown as FeatureContext;
+    const lenses = await provideCodeLenses(doc, ctx);
+    const cmp = lenses.find((l) => l.command!.title === 'Compare with vmlinux');
+    assert.ok(cmp, lenses.map((l) => l.command!.title).join(' | '));
+    assert.deepEqual(cmp.command!.arguments, ['file:///cmp.oops', 2, 'compare']);
+    const content = await disassemblyContent(disassemblyUri(doc.uri, 2, true), (u) => (u === doc.uri ? doc : undefined), ctx);
+    assert.match(content!, /The dump matches v \(\.text\+0x[0-9a-f]+\)\*\*: 24 of 24 bytes equal/);
+    // Without a symbolizer there is no compare lens.
+    assert.equal((await provideCodeLenses(doc)).some((l) => /Compare/.test(l.command!.title)), false);
+  } finally {
+    o.close();
+    symbols.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 });
