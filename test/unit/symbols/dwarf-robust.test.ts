@@ -78,6 +78,22 @@ describe('DwarfIndex on bad input', { skip }, () => {
     assert.throws(() => new DwarfIndex(memorySections(new Map(b.sections).set('.debug_info', v6))).lookup(b.addrs[0]), /unsupported DWARF version 6/);
   });
 
+  it('keeps answering for other units when one unit is broken', () => {
+    const b = builds.get('5')!;
+    const info = Uint8Array.from(b.sections.get('.debug_info')!);
+    const view = new DataView(info.buffer);
+    // Units in link order: main.c, dup_a.c, dup_b.c, the assembly unit. Break dup_b.c's root DIE.
+    let offset = 0;
+    for (let i = 0; i < 2; i++) offset += 4 + view.getUint32(offset, true);
+    info[offset + 12] = 0x7f;
+    const index = new DwarfIndex(memorySections(new Map(b.sections).set('.debug_info', info)));
+    const syms = textSymbols(join(fx.dir, 'fx5'));
+    const at = (name: string): bigint => syms.find((s) => s.name === name)!.address;
+    assert.throws(() => index.lookup(at('dup_b_entry')), (e: unknown) => e instanceof DwarfError && /unknown abbreviation code 127/.test(e.message));
+    assert.equal(index.lookup(at('main')).at(-1)!.function, 'main');
+    assert.equal(index.lookup(at('dup_a_entry')).at(-1)!.function, 'dup_a_entry');
+  });
+
   it('returns [] without DWARF', () => {
     assert.deepEqual(new DwarfIndex(memorySections(new Map())).lookup(0x401000n), []);
   });

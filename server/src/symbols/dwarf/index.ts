@@ -85,27 +85,40 @@ export class DwarfIndex {
    */
   lookup(address: bigint): SourceLocation[] {
     if (!this.hasDebugInfo) return [];
+    // A broken unit fails only the lookups that need it: other candidates are still tried, and
+    // its error is reported when nothing else answers.
+    let firstError: DwarfError | undefined;
+    const tryUnit = (unitOffset: number, requireFunction = false): SourceLocation[] => {
+      try {
+        return this.lookupInUnit(unitOffset, address, requireFunction);
+      } catch (e) {
+        if (!(e instanceof DwarfError)) throw e;
+        firstError ??= e;
+        return [];
+      }
+    };
     // The common case reads one unit header: the one .debug_aranges names. Only a miss pays for
     // reading every header (to find units that aranges leave out).
     const aranges = this.arangesRanges();
     if (aranges) {
       for (const unitOffset of aranges.find(address)) {
-        const found = this.lookupInUnit(unitOffset, address);
+        const found = tryUnit(unitOffset);
         if (found.length > 0) return found;
       }
     }
     for (const unitOffset of this.fallbackRanges().find(address)) {
-      const found = this.lookupInUnit(unitOffset, address);
+      const found = tryUnit(unitOffset);
       if (found.length > 0) return found;
     }
     // Units of unknown extent may share a line program: one whose functions cover the address
     // wins over one that only has a line row for it.
     for (const requireFunction of [true, false]) {
       for (const unitOffset of this.unplaced) {
-        const found = this.lookupInUnit(unitOffset, address, requireFunction);
+        const found = tryUnit(unitOffset, requireFunction);
         if (found.length > 0) return found;
       }
     }
+    if (firstError) throw firstError;
     return [];
   }
 
@@ -324,7 +337,14 @@ export class DwarfIndex {
     const unplaced: number[] = [];
     for (const h of this.unitHeaders()) {
       if (!holdsCode(h) || listed.has(h.offset)) continue;
-      const root = this.base(h.offset).root;
+      let root: UnitRoot;
+      try {
+        root = this.base(h.offset).root;
+      } catch (e) {
+        // An unreadable root: the unit stays out of the index (lookups it would answer fail).
+        if (e instanceof DwarfError) continue;
+        throw e;
+      }
       if (root.tag !== DW_TAG.compile_unit && root.tag !== DW_TAG.partial_unit && root.tag !== DW_TAG.skeleton_unit) continue;
       if (root.hasRanges) {
         for (let i = 0; i < root.ranges.length; i += 2) all.push({ low: root.ranges[i], high: root.ranges[i + 1], unitOffset: h.offset });
