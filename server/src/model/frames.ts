@@ -37,6 +37,8 @@ const TRACE = new RegExp(
 const INLINE_ONLY = new RegExp(String.raw`^(\s*)(${SYM}) ((?:[\w.+-]+\/)*[\w.+-]+\.[chS]):(\d+)(?::\d+)?( \[inline\])?\s*$`);
 // arm32: `[<c0108fac>] (dump_backtrace) from [<c01092a4>] (show_stack+0x20/0x24)`
 const ARM32 = new RegExp(String.raw`^\s*\[<([0-9a-f]+)>\] \((${SYM})(?:${OFFSIZE})?${MODULE}\) from \[<[0-9a-f]+>\]`);
+// arm32 since 5.16 without addresses: ` unwind_backtrace from show_stack+0x10/0x14`
+const ARM32_PLAIN = new RegExp(String.raw`^(\s*)(${SYM})(?:${OFFSIZE})?${MODULE} from ${SYM}\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+`);
 // powerpc: `[c0000000fe7ff9e0] [c0000000001c4b6c] func+0x1c/0x40 (unreliable)`
 const PPC = new RegExp(String.raw`^\s*\[([0-9a-f]{8,16})\] \[([0-9a-f]{8,16})\] \.?(${SYM})${OFFSIZE}${MODULE}( \(unreliable\))?\s*$`);
 // x86 RIP / IP / EIP lines, old and new: `RIP: 0010:func+0x1/0x2 [mod]`, `RIP: 0010:[<ffff>]  [<ffff>] func+0x1/0x2`,
@@ -113,6 +115,22 @@ export function matchTraceFrame(text: string): FrameMatch | undefined {
       unreliable: false,
       source: 'trace',
       address: addr,
+    };
+  }
+  m = text.includes(' from ') ? ARM32_PLAIN.exec(text) : null;
+  if (m) {
+    const [, indent, fn, off, size, mod] = m;
+    return {
+      start: indent.length,
+      end: m[0].length,
+      nameStart: indent.length,
+      nameEnd: indent.length + fn.length,
+      function: fn,
+      offset: hex(off),
+      size: hex(size),
+      module: mod,
+      unreliable: false,
+      source: 'trace',
     };
   }
   m = PPC.exec(text);
