@@ -713,6 +713,21 @@ export const OOPSES: OopsHeader[] = [
     ],
     suppress: [],
   },
+  // Not in syzkaller (it only sees the `Kernel panic - not syncing: Hard LOCKUP` that may
+  // follow): hard lockups are reports of their own, titled like soft lockups.
+  {
+    header: 'Watchdog detected hard LOCKUP',
+    kind: 'hardlockup',
+    formats: [
+      f({
+        title: /Watchdog detected hard LOCKUP on cpu/,
+        fmt: 'hard LOCKUP in {1}',
+        alt: ['stall in {1}'],
+        stack: { parts: [RIP_FRAME, CALL_TRACE, STACK], extractor: 'stall' },
+      }),
+    ],
+    suppress: [],
+  },
   {
     header: 'fatal error:',
     kind: 'other',
@@ -753,7 +768,7 @@ const KIND_RULES: [RegExp, ReportKind][] = [
 
 // Fast prefilter: every header contains one of these short strings; one regex scan (much
 // faster in V8 than a loop of includes) rejects the vast majority of log lines.
-const PREFILTER = /BUG|WARNING:|INFO:|ernel|rror|fault|panic|PANIC|int3:|opcode|stack segment|VFS:|trap:|waiting for|SYZF|UBSAN/;
+const PREFILTER = /BUG|WARNING:|INFO:|ernel|rror|fault|panic|PANIC|int3:|opcode|stack segment|VFS:|trap:|waiting for|SYZF|UBSAN|LOCKUP/;
 
 /** Cheap test: false means the line certainly carries no oops header. */
 export function mayBeHeader(text: string): boolean {

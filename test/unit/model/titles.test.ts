@@ -278,3 +278,18 @@ test('C++ and Rust v0 names are demangled', () => {
   assert.equal(demangle('_Rgarbage'), '_Rgarbage');
   assert.equal(demangle('do_syscall_64'), 'do_syscall_64');
 });
+
+test('hard lockups are reports of their own (an extension over syzkaller)', () => {
+  const r = title(stamped(
+    'NMI watchdog: Watchdog detected hard LOCKUP on cpu 1',
+    'CPU: 1 PID: 0 Comm: swapper/1 Not tainted 6.1.0 #1',
+    'RIP: 0010:spin_in_irq_off+0x10/0x20 [stuck]',
+    'Call Trace:',
+    ' <TASK>',
+    ' stuck_write+0x40/0x60 [stuck]',
+    ' vfs_write+0xc8/0x3f0',
+    ' ksys_write+0x5f/0xe0',
+  ));
+  assert.equal(r.title, 'hard LOCKUP in stuck_write');
+  assert.equal(matchHeader('NMI watchdog: Watchdog detected hard LOCKUP on cpu 1')?.kind, 'hardlockup');
+});
