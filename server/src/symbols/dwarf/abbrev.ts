@@ -1,4 +1,4 @@
-import {DW_FORM as DW_FORM_} from './constants';
+import { DW_FORM as DW_FORM_ } from './constants';
 import { DwarfError } from './errors';
 import type { Section } from './section';
 // Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain objects.

@@ -1,7 +1,7 @@
 import type { DwarfSections, SourceLocation } from '../bytes';
 import { parseAbbrevTable, type AbbrevTable } from './abbrev';
 import { RangeIndex, readAranges, type UnitRange } from './aranges';
-import {DW_FORM as DW_FORM_, DW_TAG as DW_TAG_} from './constants';
+import { DW_FORM as DW_FORM_, DW_TAG as DW_TAG_ } from './constants';
 import { DwarfError } from './errors';
 import type { AttrValue } from './forms';
 import { FunctionIndex } from './function-index';

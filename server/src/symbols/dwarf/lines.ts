@@ -1,4 +1,4 @@
-import {DW_FORM as DW_FORM_, DW_LNCT as DW_LNCT_, DW_LNE as DW_LNE_, DW_LNS as DW_LNS_} from './constants';
+import { DW_FORM as DW_FORM_, DW_LNCT as DW_LNCT_, DW_LNE as DW_LNE_, DW_LNS as DW_LNS_ } from './constants';
 import { DwarfError } from './errors';
 import {readForm as readForm_, type FormContext} from './forms';
 import type { Cursor } from './reader';

@@ -1,5 +1,5 @@
 import type { Abbrev, AbbrevTable } from './abbrev';
-import {DW_AT as DW_AT_, DW_FORM as DW_FORM_, DW_TAG as DW_TAG_} from './constants';
+import { DW_AT as DW_AT_, DW_FORM as DW_FORM_, DW_TAG as DW_TAG_ } from './constants';
 import { DwarfError } from './errors';
 import {constantNumber as constantNumber_, fixedFormSize as fixedFormSize_, isConstantForm as isConstantForm_, readForm as readForm_, skipForm as skipForm_, type AttrValue} from './forms';
 import type { Cursor } from './reader';

@@ -1,4 +1,4 @@
-import {DW_UT as DW_UT_} from './constants';
+import { DW_UT as DW_UT_ } from './constants';
 import { DwarfError } from './errors';
 import type { FormContext } from './forms';
 import type { Section } from './section';
