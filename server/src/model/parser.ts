@@ -524,8 +524,12 @@ function buildReport(lines: LogLine[], r: OpenReport, banner: KernelInfo | undef
   report.corrupted = t.corrupted;
   report.corruptedReason = t.corruptedReason;
   if (t.guiltyFrame) {
+    // The title may name a bucket (`synchronize_rcu` for a synchronize_srcu frame) or a stripped
+    // name (`mount` for SyS_mount): the frame on the line the title came from is the guilty one.
+    const onLine = t.guiltyLine === undefined ? [] : report.frames.filter((f) => f.span.line === t.guiltyLine);
     report.guilty =
-      report.frames.find((f) => f.span.line === t.guiltyLine && sameFunction(f.function, t.guiltyFrame!)) ??
+      onLine.find((f) => sameFunction(f.function, t.guiltyFrame!)) ??
+      onLine[0] ??
       report.frames.find((f) => sameFunction(f.function, t.guiltyFrame!));
   }
   return report;
