@@ -1,6 +1,7 @@
 // crash(8) transcripts in the editor: hovers on kernel addresses (symbol+offset and source through
 // the session's KASLR slide), the `sys` header, the faulting `dis` instruction, "use this vmlinux".
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
+import { code } from './markdown';
 import type { CrashSession } from '../model/types';
 import type { DocumentState, FeatureContext } from './context';
 import { inSpan, toRange } from './positions';
@@ -24,10 +25,10 @@ export async function crashSessionHover(doc: DocumentState, line: number, charac
 function sysHover(session: CrashSession, line: number, character: number): string | undefined {
   for (const [key, v] of Object.entries(session.sys)) {
     if (v.span.line !== line || character > v.span.end) continue;
-    if (key === 'KERNEL') return `**vmlinux of this dump**: \`${escapeMd(v.value)}\`  \nUse the code action *Use this vmlinux* to resolve frames with it.`;
+    if (key === 'KERNEL') return `**vmlinux of this dump**: ${code(v.value)}  \nUse the code action *Use this vmlinux* to resolve frames with it.`;
     if (key === 'RELEASE' || key === 'VERSION')
       return `Kernel ${key.toLowerCase()} of the dump: used to find the vmlinux and module debug files and the source version for links.`;
-    if (key === 'PANIC') return `Why the kernel went down: \`${escapeMd(v.value)}\``;
+    if (key === 'PANIC') return `Why the kernel went down: ${code(v.value)}`;
   }
   return undefined;
 }
@@ -46,10 +47,10 @@ async function addressHover(doc: DocumentState, value: string, ctx: FeatureConte
   const slide = vmlinuxSlide(doc.model, v.object);
   const link = runtime - (slide?.value ?? 0n);
   const sym = v.object.symbols.at(link);
-  if (!sym) return `${head}: not in kernel text of \`${escapeMd(v.object.path)}\` (data, stack or heap address)${slide ? `  \n${escapeMd(slide.how)}` : ''}`;
+  if (!sym) return `${head}: not in kernel text of ${code(v.object.path)} (data, stack or heap address)${slide ? `  \n${escapeMd(slide.how)}` : ''}`;
   const off = link - sym.address;
   const src = v.object.lookup(link);
-  const chain = src.inlines.map((l, i) => `${i === 0 ? '' : 'inlined into '}\`${l.function}\` ${escapeMd(l.file)}:${l.line}`).join('  \n');
+  const chain = src.inlines.map((l, i) => `${i === 0 ? '' : 'inlined into '}${code(l.function)} ${code(`${l.file}:${l.line}`)}`).join('  \n');
   return [
     `${head} = \`${sym.name}+0x${off.toString(16)}/0x${sym.kallsymsSize.toString(16)}\` (link-time \`${link.toString(16)}\`)`,
     chain || escapeMd(src.error ?? 'no line information'),

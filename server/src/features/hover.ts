@@ -7,11 +7,13 @@ import { crashSessionHover } from './crash-session';
 import { frameSymbolHover } from './frame-hover';
 import { explainHover } from './hover-explain';
 import { codeHover } from './hover-code';
+import { code } from './markdown';
+import { codeRefHover, frameSourceHover } from './source-snippet';
 
 export type HoverPart = (doc: DocumentState, line: number, character: number, ctx: FeatureContext) => Promise<string | undefined> | string | undefined;
 
 /** Contributors, in display order. Features add themselves here. */
-export const hoverParts: HoverPart[] = [reportHeaderHover, frameSymbolHover, frameBasicsHover, (d, l, c, x) => crashSessionHover(d, l, c, x), explainHover, codeHover];
+export const hoverParts: HoverPart[] = [reportHeaderHover, frameSymbolHover, frameSourceHover, codeRefHover, frameBasicsHover, (d, l, c, x) => crashSessionHover(d, l, c, x), explainHover, codeHover];
 
 export async function provideHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): Promise<Hover | null> {
   const parts: string[] = [];
@@ -45,19 +47,20 @@ export function reportSummary(r: Report): string {
   return rows.join('  \n');
 }
 
-function frameBasicsHover(doc: DocumentState, line: number, character: number): string | undefined {
+function frameBasicsHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): string | undefined {
   const f = frameAt(doc, line, character);
   if (!f) return undefined;
-  return frameSummary(f);
+  // With a symbolizer the frame hover above already names the function and offset.
+  return frameSummary(f, !ctx.symbols);
 }
 
-export function frameSummary(f: Frame): string {
+export function frameSummary(f: Frame, withName = true): string {
   const where = f.module ? ` in module \`${f.module}\`` : '';
   const off = f.offset !== undefined ? ` at offset \`0x${f.offset.toString(16)}\`${f.size !== undefined ? ` of \`0x${f.size.toString(16)}\` bytes` : ''}` : '';
   const what = f.exact
     ? 'exact PC (the instruction that was executing): looked up at the address itself'
     : 'return address: the source line is the call site, looked up at address − 1';
-  const rows = [`\`${f.function}\`${off}${where}`, what];
+  const rows = withName ? [`${code(f.function)}${off}${where}`, what] : [what];
   if (f.unreliable) rows.push('`?` unreliable: a stale address found on the stack, maybe not part of the call chain');
   if (f.file) rows.push(`printed location: \`${f.file}:${f.fileLine}\`${f.inline ? ' (inlined)' : ''}`);
   return rows.join('  \n');
