@@ -12,6 +12,14 @@ function archFor(doc: DocumentState, line: number): Arch {
   return doc.model.reports.find((x) => x.arch !== 'unknown')?.arch ?? 'unknown';
 }
 
+/** KASAN prints five shadow rows under `Memory state around the buggy address:`. */
+function inKasanShadowDump(doc: DocumentState, line: number): boolean {
+  for (let l = line - 1; l >= Math.max(0, line - 8); l--) {
+    if (/Memory state around the buggy address/.test(doc.model.lines[l]?.text ?? '')) return true;
+  }
+  return false;
+}
+
 export function explainHover(doc: DocumentState, line: number, character: number, _ctx?: FeatureContext): string | undefined {
   const ll = doc.model.lines[line];
   if (!ll) return undefined;
@@ -21,6 +29,6 @@ export function explainHover(doc: DocumentState, line: number, character: number
   if (/^\s*Code:/.test(ll.text)) return undefined;
   const report = reportAt(doc, line);
   // `text` has ANSI escapes removed, so columns past one may shift; raw and text agree in the usual case.
-  const hit = explainAt(ll.text, col, { arch: archFor(doc, line), isHeader: report?.header.line === line, kind: report?.kind });
+  const hit = explainAt(ll.text, col, { arch: archFor(doc, line), isHeader: report?.header.line === line, kind: report?.kind, kasanShadow: inKasanShadowDump(doc, line) });
   return hit?.markdown;
 }

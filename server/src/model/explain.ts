@@ -1,5 +1,6 @@
 // Knowledge a reader gets without a vmlinux: what the token under the cursor in a report line means.
 // Pure: text in, Markdown out. The tables live in explain-*.ts, one subject each.
+import { mdText } from './markdown';
 import type { Arch } from './types';
 import { taintMarkdown, moduleFlagsMarkdown } from './explain-taint';
 import { pfLineMarkdown, dieHeaderMarkdown } from './explain-fault';
@@ -7,6 +8,7 @@ import { esrMarkdown, memAbortLineMarkdown } from './explain-esr';
 import { valueMarkdown } from './explain-value';
 import { reportHeaderMarkdown } from './explain-report';
 import { eflagsMarkdown, pstateMarkdown, selectorMarkdown } from './explain-registers';
+import { kasanMemoryStateMarkdown } from './explain-kasan';
 import type { ReportKind } from './types';
 
 export * from './explain-taint';
@@ -16,6 +18,7 @@ export * from './explain-value';
 export * from './explain-report';
 export * from './explain-errno';
 export * from './explain-registers';
+export * from './explain-kasan';
 
 /** A piece of a line with its explanation, so callers can turn [start, end) into a hover range. */
 export interface LineExplanation {
@@ -30,6 +33,8 @@ export interface LineContext {
   isHeader?: boolean;
   /** The report kind, used for headers no specific rule knows. */
   kind?: ReportKind;
+  /** The line is part of KASAN's `Memory state around the buggy address` dump. */
+  kasanShadow?: boolean;
 }
 
 const within = (col: number, start: number, end: number) => col >= start && col <= end;
@@ -39,6 +44,10 @@ const NOT_POINTERS = /^(EFLAGS|CR0|CR3|CR4|pstate|ESR|DR[0-7]|PKRU|XCR0|orig_x0|
 
 /** Explains what is under column `col` of a report line's message text, or undefined. */
 export function explainAt(text: string, col: number, ctx: LineContext): LineExplanation | undefined {
+  if (ctx.kasanShadow) {
+    const shadow = kasanMemoryStateMarkdown(text, col);
+    if (shadow) return shadow;
+  }
   // Taint letters: `Tainted: G           OE` / `Not tainted`.
   const taint = /(Not tainted|Tainted: ([A-Z](?:[A-Z ]*[A-Z])?))/.exec(text);
   if (taint && within(col, taint.index, taint.index + taint[0].length)) {
@@ -81,7 +90,7 @@ export function explainAt(text: string, col: number, ctx: LineContext): LineExpl
     return { start: pstate.index, end: pstate.index + pstate[0].length, markdown: pstateMarkdown(parseInt(pstate[1], 16)) };
   }
   if (/^\s*(Mem|Data) abort info:\s*$/.test(text)) {
-    return { start: 0, end: text.length, markdown: `**${text.trim()}** — the arm64 kernel decodes the ESR of the fault below (arch/arm64/mm/fault.c mem_abort_decode()); hover each field.` };
+    return { start: 0, end: text.length, markdown: `**${mdText(text.trim())}** — the arm64 kernel decodes the ESR of the fault below (arch/arm64/mm/fault.c mem_abort_decode()); hover each field.` };
   }
   // A hex value: register dump entry, fault address, non-canonical address.
   const tok = hexTokenAt(text, col);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   TAINT_FLAGS, X86_PF_BITS, ESR_CLASSES, faultStatusName, brkImmediateMeaning, POINTER_POISONS, BYTE_POISONS,
-  POISON_POINTER_DELTA, allErrnos, errnoByNumber,
+  POISON_POINTER_DELTA, allErrnos, errnoByNumber, KASAN_SHADOW_VALUES,
 } from '../../../server/src/model/explain';
 
 const DIR = join(__dirname, '../../fixtures/explain/linux-6.1');
@@ -90,4 +90,11 @@ test('errno names and numbers match the asm-generic and kernel-internal headers'
   }
   assert.equal(allErrnos().length, defs.size);
   for (const [n, name] of defs) assert.equal(errnoByNumber(n)?.name, name, `errno ${n}`);
+});
+
+test('KASAN shadow values match mm/kasan/kasan.h', () => {
+  const defs = new Map([...read('kasan.h.excerpt').matchAll(/#define (KASAN_\w+)\s+(0x[0-9A-Fa-f]{2})\b/g)].map((m) => [m[1], parseInt(m[2], 16)]));
+  assert.equal(defs.size, 13);
+  for (const [name, v] of defs) assert.equal(KASAN_SHADOW_VALUES.find((r) => r[1] === name)?.[0], v, name);
+  assert.equal(KASAN_SHADOW_VALUES.length, defs.size);
 });

@@ -1,7 +1,7 @@
 // Decoders (x86 #PF error code, arm64 ESR, die header) and the line explainer on real report lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   decodeX86PfError, pfLineMarkdown, decodeEsr, esrMarkdown, parseDieHeader, dieHeaderMarkdown, explainAt,
@@ -154,4 +154,23 @@ test('selectors, EFLAGS and PSTATE are decoded, not classified as pointers', () 
   assert.match(md, /IRQs were enabled/);
   assert.match(explainAt('pstate: 804000c5 (Nzcv daIF +PAN -UAO -TCO -DIT -SSBS BTYPE=--)', 10, { arch: 'arm64' })!.markdown, /Nzcv daIF[\s\S]*IRQs were masked[\s\S]*PAN = 1/);
   assert.match(explainAt('Mem abort info:', 3, { arch: 'arm64' })!.markdown, /decodes the ESR/);
+});
+
+test('KASAN memory-state rows: each shadow byte explained with the 8 bytes it covers', { skip: existsSync(CORPUS) ? false : `corpus not present (${CORPUS})` }, () => {
+  const row = '>ffff8801a751e680: 00 00 00 00 00 00 00 00 00 00 00 00 fc fc fc fc';
+  const fc = explainAt(row, row.indexOf('fc') + 1, { arch: 'x86_64', kasanShadow: true })!;
+  assert.match(fc.markdown, /`0xffff8801a751e6e0`–`0xffff8801a751e6e7`/); // 12th byte: base + 12 * 8
+  assert.match(fc.markdown, /KASAN_SLAB_REDZONE[\s\S]*slab-out-of-bounds/);
+  assert.match(fc.markdown, /the `>` row holds the buggy address/);
+  assert.match(explainAt(' ffff8801a751e580: fb fb 03', 20, { arch: 'x86_64', kasanShadow: true })!.markdown, /KASAN_SLAB_FREE[\s\S]*use-after-free/);
+  assert.match(explainAt(' ffff8801a751e580: fb fb 03', 25, { arch: 'x86_64', kasanShadow: true })!.markdown, /only the first 3 byte/);
+  // Through the hover, on a real syzbot report: only below `Memory state around the buggy address:`.
+  const dir = join(CORPUS, 'syzkaller/reports');
+  const name = readdirSync(dir).sort().find((f) => /Memory state around the buggy address:\n.*\n.*\n>/.test(readFileSync(join(dir, f), 'latin1').replace(/^\[[^\]]*\](\[[^\]]*\])? ?/gm, '')))!;
+  assert.ok(name, 'a KASAN report with a memory-state dump');
+  const doc = documentState(`file:///${name}`, readFileSync(join(dir, name), 'latin1'));
+  const l = doc.lines.findIndex((x) => /^(\[[^\]]*\])*\s*>[0-9a-f]{16}: /.test(x));
+  const text = doc.model.lines[l].text;
+  const md = explainHover(doc, l, doc.model.lines[l].textStart + text.indexOf(': ') + 3)!;
+  assert.match(md, /KASAN shadow byte/);
 });
