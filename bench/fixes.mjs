@@ -169,5 +169,6 @@ try {
   console.log(`(commit-graph --changed-paths written in ${ms(tg)})`);
   await measure('with commit-graph');
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.FIXES_BENCH_KEEP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

@@ -58,7 +58,7 @@ function messageRules(fn: SourceFunction, q: FixQuery) {
     syz,
     mentions: (msg: string) => fnRe.test(prose(msg)),
     titleHit: (msg: string) => (title !== undefined && msg.includes(title)) || syz.some((a) => msg.toLowerCase().includes(a)),
-    /** Fixed strings for git's message search; the rules above then decide. */
+    /** Literal strings for git's message search; the rules above then decide. */
     strings: [fn.syscall ? `sys_${fn.name}` : fn.name, ...(title ? [title] : []), ...syz],
   };
 }
@@ -121,9 +121,8 @@ export async function findFixes(q: FixQuery, opts: FindOptions = {}): Promise<Fi
   run.progress('commit messages', 55);
   const t3 = Date.now();
   const fixesBefore = (facts: MessageFacts) => facts.fixes.some((f) => [...touchedBefore].some((t) => t.startsWith(f.sha)));
-  // git tries every pattern on every message: the 50 newest pre-crash changes keep the walk fast.
-  const strings = [...rules.strings, ...[...touchedBefore].slice(0, 50).map((sha) => `Fixes: ${sha.slice(0, 8)}`)];
-  for (const e of await walkMessages(run, range, strings)) {
+  const prefixes = [...touchedBefore].slice(0, 200).map((sha) => sha.slice(0, 8));
+  for (const e of await walkMessages(run, range, rules.strings, prefixes)) {
     const facts = parseMessage(e.message);
     const mentions = rules.mentions(e.message);
     const hit = rules.titleHit(e.message);

@@ -3,7 +3,7 @@
 // before the crashing version, and the commit messages.
 import { isCancelled, literalPath } from './git';
 import { LOG_FORMAT, LOG_FORMAT_SHORT, parseLog, type LogEntry } from './git-log';
-import type { LineRange } from './function-locator';
+import { ereEscape, type LineRange } from './function-locator';
 import { git, type Run } from './run';
 
 /** Split `git log -p` output (LOG_FORMAT records followed by patches) into entries and their patch text. */
@@ -89,10 +89,17 @@ export async function walkBefore(run: Run, base: { sha: string; date?: string },
   return set;
 }
 
-/** Messages containing any of the fixed strings (many times faster than regexes; callers apply exact rules). */
-export async function walkMessages(run: Run, range: string[], strings: string[], limit = 2000): Promise<LogEntry[]> {
-  const r = await git(run, ['log', '-F', ...strings.map((g) => `--grep=${g}`), LOG_FORMAT, '-n', String(limit), ...range], { maxBytes: 48 * 1024 * 1024 });
+/**
+ * Messages containing any of the literal strings, or a `Fixes:` line naming one of the sha prefixes.
+ * One combined regex: git tries each --grep pattern on every line, so N patterns cost N walks' worth
+ * of matching, while one alternation costs about one. Callers apply the exact rules to what comes back.
+ */
+export async function walkMessages(run: Run, range: string[], strings: string[], fixesPrefixes: string[] = [], limit = 2000): Promise<LogEntry[]> {
+  const alternatives = strings.map(ereEscape);
+  const hex = fixesPrefixes.filter((p) => /^[0-9a-f]{6,40}$/.test(p));
+  if (hex.length) alternatives.push(`^Fixes:[[:space:]]*(${hex.join('|')})`);
+  const r = await git(run, ['log', '-E', `--grep=${alternatives.join('|')}`, LOG_FORMAT, '-n', String(limit), ...range], { maxBytes: 48 * 1024 * 1024 });
   const found = parseLog(r.stdout);
-  if (found.length >= limit) run.notes.push(`More than ${limit} commit messages contain "${strings[0]}"; only the newest ${limit} were read.`);
+  if (found.length >= limit) run.notes.push(`More than ${limit} commit messages name "${strings[0]}"; only the newest ${limit} were read.`);
   return found;
 }
