@@ -26,6 +26,7 @@ import { crashSessionCodeActions } from './features/crash-session';
 import { provideCodeActions } from './features/code-actions';
 import { FixCommands, FixService, GIT_SCHEME } from './features/fix-commands';
 import { provideInlayHints } from './features/inlay-hints';
+import { symbolDiagnostics } from './features/symbol-diagnostics';
 import { DECODE_REQUEST, executeDecode } from './features/decode-command';
 import { DISASM_SCHEME, DISASSEMBLE_COMMAND, disassemblyContent, disassemblyUri, provideCodeLenses } from './features/code-lens';
 
@@ -159,10 +160,24 @@ export function startServer(connection: Connection): void {
   });
   connection.onShutdown(() => symbols.dispose());
 
+  const symbolChecks = new Map<string, AbortController>();
   function publishDiagnostics(uri: string): void {
     try {
       const doc = stateOf(uri);
-      if (doc) void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: computeDiagnostics(doc) });
+      if (!doc) return;
+      const base = computeDiagnostics(doc);
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: base });
+      // Debug-file checks may read a vmlinux: in the background, superseded by the next edit.
+      symbolChecks.get(uri)?.abort();
+      const cancel = new AbortController();
+      symbolChecks.set(uri, cancel);
+      void symbolDiagnostics(doc, ctx, cancel.signal).then(
+        (extra) => {
+          if (!cancel.signal.aborted && extra.length && stateOf(uri)?.version === doc.version)
+            void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...base, ...extra] });
+        },
+        (e) => connection.console.error(`symbol diagnostics failed: ${(e as Error).stack ?? e}`),
+      );
     } catch (e) {
       connection.console.error(`diagnostics failed: ${(e as Error).stack ?? e}`);
     }

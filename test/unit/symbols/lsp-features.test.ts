@@ -9,6 +9,7 @@ import { silentSink } from '../../../server/src/features/context';
 import { provideHover } from '../../../server/src/features/hover';
 import { provideInlayHints } from '../../../server/src/features/inlay-hints';
 import { executeDecode } from '../../../server/src/features/decode-command';
+import { symbolDiagnostics } from '../../../server/src/features/symbol-diagnostics';
 import { SymbolService } from '../../../server/src/symbols/service';
 import { DebugObject } from '../../../server/src/symbols/debug-object';
 import { defaultSettings, type Settings } from '../../../server/src/settings';
@@ -71,14 +72,15 @@ test('frame hover: source location at the call site, symbol, lookup address, deb
   const ctx = context({ vmlinux: fx.dwarf5, modulePaths: [fx.dir] });
   const f = doc.model.frames[0];
   const hover = await provideHover(doc, f.nameSpan.line, f.nameSpan.start + 2, ctx);
-  const md = (hover?.contents as { value: string }).value;
+  // Compare the text as rendered: Markdown escapes (outside code spans) removed.
+  const md = (hover?.contents as { value: string }).value.replace(/\\(.)/g, '$1');
   const s = k.sysrq_handle_crash;
   const lookup = s.address + s.elfSize - 1n;
   const [file, line] = addr2lineOuter(fx.dwarf5, lookup).split(':');
   assert.ok(md.includes(`${file.split('/').pop()}:${line}\``), md);
   assert.ok(md.includes(`looked up at \`${hexs(lookup)}\``), md);
-  assert.ok(md.includes('symbol `sysrq\\_handle\\_crash`'), md);
-  assert.ok(md.includes(`debug file: \`${fx.dwarf5.replace(/_/g, '\\_')}\``), md);
+  assert.ok(md.includes('symbol `sysrq_handle_crash`'), md);
+  assert.ok(md.includes(`debug file: \`${fx.dwarf5}\``), md);
 });
 
 test('frame hover shows the mismatch warning for a wrong vmlinux', async () => {
@@ -118,4 +120,28 @@ test('decode command: every frame annotated, inline callees on their own lines',
   assert.doesNotMatch(lines[fsLine - expected - 1], /\[inline\]$/);
   assert.deepEqual(out.problems, []);
   assert.equal(lines.length, doc.lines.length + lines.filter((l) => l.endsWith('[inline]')).length);
+});
+
+const text = (m: string | { value: string }) => (typeof m === 'string' ? m : m.value);
+
+test('diagnostics: wrong vmlinux on the kernel release, wrong printed size on the frame, nothing without debug files', async () => {
+  const ok = documentState('file:///t.oops', report);
+  assert.deepEqual(await symbolDiagnostics(ok, context({ vmlinux: fx.dwarf5, modulePaths: [fx.dir] })), []);
+
+  const wrong = documentState('file:///t.oops', report.replace('6.1.0-fixture', '6.1.0-56-amd64').replace(`fs_entry+${hexs(fsOff)}/${hexs(k.fs_entry.kallsymsSize)}`, `fs_entry+${hexs(fsOff)}/0x999`));
+  const diags = await symbolDiagnostics(wrong, context({ vmlinux: fx.dwarf5, modulePaths: [fx.dir] }));
+  const release = diags.find((d) => d.code === 'vmlinux-mismatch');
+  assert.ok(release, JSON.stringify(diags));
+  assert.equal(release.range.start.line, 1);
+  assert.match(text(release.message), /wrong vmlinux/);
+  const size = diags.find((d) => d.code === 'debug-file-mismatch');
+  assert.ok(size);
+  assert.equal(size.range.start.line, wrong.model.frames[1].span.line);
+  assert.match(text(size.message), /printed size 0x999 differs/);
+  // Module built for 6.1.0-fixture, report says 6.1.0-56-amd64.
+  assert.ok(diags.some((d) => /module fixture_mod: .* built for 6\.1\.0-fixture/.test(text(d.message))));
+
+  assert.deepEqual(await symbolDiagnostics(ok, context({ vmlinux: '/nonexistent/vmlinux' })), []);
+  const noModule = await symbolDiagnostics(ok, context({ vmlinux: fx.dwarf5 }));
+  assert.deepEqual(noModule.map((d) => d.code), ['module-debug-file']);
 });
