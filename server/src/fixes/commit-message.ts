@@ -61,10 +61,17 @@ export function parseMessage(message: string): MessageFacts {
 }
 
 /** syzbot dedup addresses `syzbot+0fb18a8d3ef8c4f2c2a4@syzkaller.appspotmail.com` in a text. */
+/** Also from dashboard links (`syzkaller.appspot.com/bug?extid=<hash>`), which name the same bug. */
 export function syzbotAddresses(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(/\bsyzbot\+([0-9a-f]{8,40})@syzkaller\.appspotmail\.com\b/gi)) out.add(m[0].toLowerCase());
+  for (const m of text.matchAll(/\bsyzkaller\.appspot\.com\/bug\?extid=([0-9a-f]{8,40})\b/gi)) out.add(`syzbot+${m[1].toLowerCase()}@syzkaller.appspotmail.com`);
   return [...out];
+}
+
+/** The bug hash of a syzbot address: commits cite it as `syzbot+<hash>@` or in a `bug?extid=<hash>` link. */
+export function syzbotHash(address: string): string | undefined {
+  return /^syzbot\+([0-9a-f]{8,40})@/i.exec(address)?.[1].toLowerCase();
 }
 
 /** The message without its trailer lines: what the author wrote, not what `Fixes: ("subject")` quotes. */

@@ -2,7 +2,7 @@
 // which commits after the crashing version changed the crashing function, say they fix it,
 // fix a commit that changed it, or answer the syzbot report — and which of them the crashing
 // kernel already has through a stable backport.
-import { parseMessage, prose, type MessageFacts } from './commit-message';
+import { parseMessage, prose, syzbotHash, type MessageFacts } from './commit-message';
 import { resolveBase } from './base-revision';
 import { containment, resolveTargets } from './containment';
 import { assertNotOption } from './git';
@@ -52,12 +52,12 @@ class Candidates {
 function messageRules(fn: SourceFunction, q: FixQuery) {
   const fnRe = new RegExp(fn.syscall ? `(^|[^A-Za-z0-9_])(sys_)?${fn.name}\\(|SYSCALL_DEFINE\\d\\(${fn.name}\\b` : wordPattern(fn.name));
   const title = q.title && q.title.length >= 8 ? q.title.trim() : undefined;
-  const syz = (q.syzbotAddresses ?? []).map((a) => a.toLowerCase()).filter((a) => /^syzbot\+[0-9a-f]+@/.test(a));
+  const syz = (q.syzbotAddresses ?? []).map(syzbotHash).filter((h): h is string => !!h);
   return {
     title,
     syz,
     mentions: (msg: string) => fnRe.test(prose(msg)),
-    titleHit: (msg: string) => (title !== undefined && msg.includes(title)) || syz.some((a) => msg.toLowerCase().includes(a)),
+    titleHit: (msg: string) => (title !== undefined && msg.includes(title)) || syz.some((h) => new RegExp(`syzbot\\+${h}@|extid=${h}\\b`, 'i').test(msg)),
     /** Literal strings for git's message search; the rules above then decide. */
     strings: [fn.syscall ? `sys_${fn.name}` : fn.name, ...(title ? [title] : []), ...syz],
   };

@@ -46,7 +46,7 @@ function yearsBefore(iso: string | undefined, years: number): string {
 /** (a) Commits that changed the function's lines at the tip, followed back by git to the crashing version. */
 export async function walkFunctionLines(run: Run, range: string[], file: string, lines: LineRange): Promise<LogEntry[] | undefined> {
   try {
-    const args = ['log', `-L${lines.start},${lines.end}:${file}`, '--no-patch', '--no-textconv', '--no-ext-diff', LOG_FORMAT_SHORT, ...range];
+    const args = ['log', '--no-merges', `-L${lines.start},${lines.end}:${file}`, '--no-patch', '--no-textconv', '--no-ext-diff', LOG_FORMAT_SHORT, ...range];
     return parseLog((await git(run, args, { maxBytes: 8 * 1024 * 1024 })).stdout);
   } catch (e) {
     if (isCancelled(e)) throw e;
@@ -66,7 +66,7 @@ export interface FileChange {
 /** Every commit to the files, with its message (Fixes: trailers) and how its hunks relate to the function. */
 export async function walkFiles(run: Run, range: string[], paths: string[], word: RegExp): Promise<FileChange[]> {
   if (!paths.length) return [];
-  const args = ['log', '-p', '-U0', '--no-ext-diff', '--no-textconv', '--no-color', LOG_FORMAT, '-n', '5000', ...range, '--', ...paths.map(literalPath)];
+  const args = ['log', '--no-merges', '-p', '-U0', '--no-ext-diff', '--no-textconv', '--no-color', LOG_FORMAT, '-n', '5000', ...range, '--', ...paths.map(literalPath)];
   const r = await git(run, args, { maxBytes: 96 * 1024 * 1024 });
   if (r.truncated) run.notes.push('The history of the file is very long; only its newest part was read.');
   return splitPatchLog(r.stdout).map(({ entry, patch }) => ({ entry, ...patchTouch(patch, word) }));
@@ -79,7 +79,7 @@ export async function walkFiles(run: Run, range: string[], paths: string[], word
 export async function walkBefore(run: Run, base: { sha: string; date?: string }, file: string, lines: LineRange, what: string): Promise<Set<string>> {
   const set = new Set<string>();
   try {
-    const args = ['log', `-L${lines.start},${lines.end}:${file}`, '--no-patch', '--no-textconv', '--no-ext-diff', '--format=%H', '-n', '200', `--since=${yearsBefore(base.date, 2)}`, base.sha];
+    const args = ['log', '--no-merges', `-L${lines.start},${lines.end}:${file}`, '--no-patch', '--no-textconv', '--no-ext-diff', '--format=%H', '-n', '200', `--since=${yearsBefore(base.date, 2)}`, base.sha];
     const r = await git(run, args, { maxBytes: 4 * 1024 * 1024, timeoutMs: Math.min(run.timeoutMs ?? 60000, 30000) });
     for (const l of r.stdout.split('\n')) if (/^[0-9a-f]{40}$/.test(l.trim())) set.add(l.trim());
   } catch (e) {
@@ -98,7 +98,7 @@ export async function walkMessages(run: Run, range: string[], strings: string[],
   const alternatives = strings.map(ereEscape);
   const hex = fixesPrefixes.filter((p) => /^[0-9a-f]{6,40}$/.test(p));
   if (hex.length) alternatives.push(`^Fixes:[[:space:]]*(${hex.join('|')})`);
-  const r = await git(run, ['log', '-E', `--grep=${alternatives.join('|')}`, LOG_FORMAT, '-n', String(limit), ...range], { maxBytes: 48 * 1024 * 1024 });
+  const r = await git(run, ['log', '--no-merges', '-E', `--grep=${alternatives.join('|')}`, LOG_FORMAT, '-n', String(limit), ...range], { maxBytes: 48 * 1024 * 1024 });
   const found = parseLog(r.stdout);
   if (found.length >= limit) run.notes.push(`More than ${limit} commit messages name "${strings[0]}"; only the newest ${limit} were read.`);
   return found;

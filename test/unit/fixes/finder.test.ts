@@ -180,6 +180,26 @@ describe('FixFinder cache', () => {
     }
   });
 
+  it('matches a syzbot bug cited by its dashboard link, and ignores merge commits', async () => {
+    const r = new Repo();
+    try {
+      r.write('net/x.c', 'int xmit(int a)\n{\n\treturn a;\n}\n');
+      r.commit('net: x');
+      r.tag('v6.1');
+      r.git('checkout', '-q', '-b', 'topic');
+      r.write('net/y.c', 'int y;\n');
+      const fix = r.commit('net: y\n\nCloses: https://syzkaller.appspot.com/bug?extid=1234abcd5678ef90\nSigned-off-by: A <a@example.org>');
+      r.git('checkout', '-q', 'master');
+      r.write('net/z.c', 'int z;\n');
+      r.commit('net: z');
+      r.git('merge', '-q', '--no-ff', '-m', 'Merge branch topic\n\nFixes a crash in xmit for syzbot+1234abcd5678ef90@syzkaller.appspotmail.com', 'topic');
+      const res = await findFixes({ repo: r.dir, function: 'xmit', kernel: { release: '6.1.0' }, syzbotAddresses: ['syzbot+1234abcd5678ef90@syzkaller.appspotmail.com'] });
+      assert.deepEqual(res.commits.map((c) => [c.sha, c.titleMatch]), [[fix, true]]);
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('tells whether a clone has a commit-graph', async () => {
     const r = new Repo();
     try {

@@ -60,6 +60,7 @@ Signed-off-by: A <a@example.org>
     assert.deepEqual(f.upstream.sort(), ['0123456789abcdef0123456789abcdef01234567', 'fedcba9876543210fedcba9876543210fedcba98']);
     assert.equal(f.trailers.length, 5);
     assert.deepEqual(syzbotAddresses(msg), ['syzbot+0fb18a8d3ef8c4f2c2a4@syzkaller.appspotmail.com']);
+    assert.deepEqual(syzbotAddresses('dashboard link: https://syzkaller.appspot.com/bug?extid=1234abcd5678ef90'), ['syzbot+1234abcd5678ef90@syzkaller.appspotmail.com']);
   });
   it('leaves trailers out of the prose', () => {
     assert.ok(!prose('x\n\nFixes: 123456789012 ("foo: bar baz()")\n').includes('bar baz'));
