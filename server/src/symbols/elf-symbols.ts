@@ -134,7 +134,8 @@ export class SymbolTable {
    */
   constructor(readonly elf: ElfFile, readonly sectionBase: (index: number) => bigint) {
     const view = symtabView(elf);
-    const exec = elf.sections.map((sec) => (sec.flags & SHF_EXECINSTR) !== 0 && sec.type !== SHT_NOBITS);
+    // NOBITS text (separate debug files: objcopy --only-keep-debug) still places its symbols.
+    const exec = elf.sections.map((sec) => (sec.flags & SHF_EXECINSTR) !== 0);
     const bySection = new Map<number, ElfSymbol[]>();
     for (let i = 0; view && i < view.count; i++) {
       const e = entryAt(elf, view, i);
@@ -206,7 +207,8 @@ export class SymbolTable {
     const want = Buffer.from(name + '\0', 'utf8');
     for (let i = 0; i < v.count; i++) {
       const e = entryAt(this.elf, v, i);
-      if ((e.info & 0xf) !== STT_OBJECT || e.nameOff <= 0) continue;
+      // A corrupt name offset past the string table is no match (Buffer.compare would throw).
+      if ((e.info & 0xf) !== STT_OBJECT || e.nameOff <= 0 || e.nameOff + want.length > v.strings.length) continue;
       if (v.strings.compare(want, 0, want.length, e.nameOff, e.nameOff + want.length) !== 0) continue;
       return { name, value: e.value, size: e.size, type: STT_OBJECT, bind: e.info >> 4, shndx: e.shndx };
     }

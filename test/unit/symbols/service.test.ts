@@ -239,3 +239,20 @@ test('a return address at offset 0 (arm64 prints %pS) is looked up in the functi
   assert.deepEqual(r.inlines.map(fmt), addr2line(fx.dwarf5, s.address - 1n).map((l) => l));
   assert.notEqual(r.inlines.at(-1)?.function, 'fs_entry');
 });
+
+test('a stripped module next to its separate .ko.debug (objcopy --only-keep-debug): the debug file wins', async () => {
+  const dir = join(scratch, 'split');
+  mkdirSync(join(dir, 'lib/modules'), { recursive: true });
+  mkdirSync(join(dir, 'usr/lib/debug'), { recursive: true });
+  execFileSync('strip', ['--strip-debug', '-o', join(dir, 'lib/modules/fixture_mod.ko'), fx.module]);
+  execFileSync('objcopy', ['--only-keep-debug', fx.module, join(dir, 'usr/lib/debug/fixture_mod.ko.debug')]);
+  const expected = await service({ modulePaths: [fx.dir] }).resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
+  const r = await service({ modulePaths: [join(dir, 'lib'), join(dir, 'usr')] }).resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
+  assert.equal(r.error, undefined);
+  assert.equal(r.object, join(dir, 'usr/lib/debug/fixture_mod.ko.debug'));
+  assert.deepEqual(r.inlines, expected.inlines);
+  // Only the stripped one: symbols, and a clear reason why there is no source line.
+  const s = await service({ modulePaths: [join(dir, 'lib')] }).resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
+  assert.equal(s.symbol?.name, 'mod_dispatch');
+  assert.match(s.error ?? '', /no DWARF/);
+});
