@@ -56,6 +56,20 @@ function parsePcLine(doc: DocumentState, l: number): PcLine | undefined {
  * above is not always the right one. arm/arm64 print one pc per report, before the call trace.
  */
 function findPc(doc: DocumentState, line: number, floor: number): PcLine | undefined {
+  const found = pickPc(doc, line, floor);
+  if (!found || (found.symbol && found.pc !== undefined)) return found;
+  // 32-bit arm prints `PC is at func+off/size` and `pc : [<addr>]` on neighbouring lines.
+  for (let l = found.line - 2; l <= found.line + 2; l++) {
+    if (l === found.line || l < 0) continue;
+    const other = parsePcLine(doc, l);
+    if (!other) continue;
+    if (!found.symbol && other.symbol) found.symbol = other.symbol;
+    if (found.pc === undefined && other.pc !== undefined) found.pc = other.pc;
+  }
+  return found;
+}
+
+function pickPc(doc: DocumentState, line: number, floor: number): PcLine | undefined {
   const candidates: PcLine[] = [];
   for (let l = line - 1; l >= Math.max(floor, line - RIP_SEARCH_LINES); l--) {
     const p = parsePcLine(doc, l);
@@ -89,6 +103,7 @@ function registersIn(doc: DocumentState, from: number, to: number, codeLine: num
 
 const FAULT_RES: ReadonlyArray<RegExp> = [
   /non-canonical address (0x[0-9a-f]+)/,
+  /Unhandled fault: .* at (0x[0-9a-f]+)/,
   /(?:for|at) address:? (?:0x)?([0-9a-f]{8,16})/,
   /\baddress: (?:0x)?([0-9a-f]{8,16})/,
   /at virtual address (?:0x)?([0-9a-f]{8,16})/,
@@ -113,14 +128,35 @@ function headerFacts(doc: DocumentState, report: Report | undefined, line: numbe
   return { header: texts.join('\n'), address };
 }
 
+/**
+ * The instruction set of a dump: the report's arch when it agrees with the dump's unit, else what the
+ * lines above say (`pstate:`/`x29:` arm64, `psr:`/`PC is at`/`ISA ARM` arm), and 32-bit for compat
+ * user code (`RIP: 0023:`).
+ */
+function codeArch(doc: DocumentState, report: Report | undefined, line: number, unit: 'byte' | 'word' | 'half' | undefined, pcText?: string): Arch {
+  const arch = report?.arch ?? 'unknown';
+  if (unit === 'byte') {
+    if (pcText && /\bRIP: 0023:/.test(pcText)) return 'i386';
+    return arch;
+  }
+  if (unit === undefined || arch === 'arm64' || arch === 'arm') return arch;
+  const floor = report ? report.startLine : Math.max(0, line - RIP_SEARCH_LINES);
+  for (let l = line - 1; l >= Math.max(floor, line - RIP_SEARCH_LINES); l--) {
+    const t = textOf(doc, l);
+    if (/\bpstate: |\bx29: /.test(t)) return 'arm64';
+    if (/\bpsr: |\bPC is at |\bISA (ARM|Thumb)\b|\bSMP ARM\b|\bcpsr\b/.test(t)) return 'arm';
+  }
+  return unit === 'half' ? 'arm' : arch === 'unknown' ? 'unknown' : arch;
+}
+
 /** Everything needed to disassemble and explain the `Code:` line at `line`, or undefined when it is not one. */
 export function codeSiteAt(doc: DocumentState, line: number): CodeSiteInfo | undefined {
   const text = textOf(doc, line);
   if (!/^\s*Code:/.test(text)) return undefined;
   const report = reportAt(doc, line);
-  const arch: Arch = report?.arch ?? 'unknown';
   const bytes = report?.code && report.code.span.line === line ? codeDumpBytes(report.code) : parseCodeText(text);
   const pc = findPc(doc, line, report ? report.startLine : 0);
+  const arch = codeArch(doc, report, line, isCodeProblem(bytes) ? undefined : bytes.unit, pc?.text);
   const regs = pc ? registersIn(doc, pc.line, line + REGS_AFTER_CODE, line) : new Map<string, bigint>();
   const facts = headerFacts(doc, report, line);
   const trap: TrapContext = { registers: regs, header: facts.header, arch };

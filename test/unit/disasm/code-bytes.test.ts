@@ -69,3 +69,16 @@ test('a dump of garbage bytes still decodes without throwing, marking what is in
   assert.ok(r.disassembly.insns.some((i) => i.invalid || i.truncated));
   assert.ok(r.disassembly.insns.some((i) => i.trap));
 });
+
+test('arm memory operands: offsets, index, post-index, block transfers', async () => {
+  const { armMemoryOperand } = await import('../../../server/src/symbols/disasm/arm');
+  assert.deepEqual(armMemoryOperand('x1, [x0, #8]'), { base: 'x0', scale: 1, displacement: 8n });
+  assert.deepEqual(armMemoryOperand('x0, [x0, #0x4a8]'), { base: 'x0', scale: 1, displacement: 0x4a8n });
+  assert.deepEqual(armMemoryOperand('r2, [r2, r1, lsl #2]'), { base: 'r2', index: 'r1', scale: 4, displacement: 0n });
+  assert.deepEqual(armMemoryOperand('x1, [x0], #8'), { base: 'x0', scale: 1, displacement: 0n, postIndex: true });
+  assert.deepEqual(armMemoryOperand('x29, x30, [sp, #-0x20]!'), { base: 'sp', scale: 1, displacement: -0x20n });
+  assert.deepEqual(armMemoryOperand('ip!, {r1, r3, r8, lr}', 'stmge'), { base: 'ip', scale: 1, displacement: 0n });
+  assert.deepEqual(armMemoryOperand('sp!, {r4, lr}', 'stmdb'), { base: 'sp', scale: 1, displacement: -8n });
+  assert.deepEqual(armMemoryOperand('sp!, {r4, r5, pc}', 'ldmfd'), { base: 'sp', scale: 1, displacement: 0n });
+  assert.equal(armMemoryOperand('x0, x1', 'mov'), undefined);
+});

@@ -148,3 +148,27 @@ test('a garbled Code: line in a document gets a clear message, not a crash', asy
   assert.match((await describeCodeLine(doc, 3))!.markdown, /Bad RIP value/);
   assert.equal(await describeCodeLine(doc, 1), undefined);
 });
+
+test('32-bit ARM syzbot reports: arm words found from `PC is at`/`psr:`, block stores explained', { skip }, async () => {
+  let n = 0;
+  let matched = 0;
+  for (const name of readdirSync(SYZ).sort()) {
+    const text = readFileSync(join(SYZ, name), 'latin1');
+    if (!/\bPC is at /.test(text) || !/Code: (\(?[0-9a-f]{8}\)? )+/.test(text)) continue;
+    const doc = documentState(`file:///${name}`, text);
+    for (const line of codeLines(doc)) {
+      const info = codeSiteAt(doc, line)!;
+      if (!info.site) continue;
+      assert.equal(info.site.arch, 'arm', `${name}: decoded as ${info.site.arch}`);
+      assert.ok(info.site.symbol, `${name}: PC is at ... gives the symbol`);
+      n++;
+      const out = await disassemble(info.site);
+      assert.ok('disassembly' in out);
+      const t = explainTrap(out.disassembly, info.trap);
+      if (t?.effectiveAddress !== undefined && t.effectiveAddress === info.trap.faultAddress) matched++;
+    }
+  }
+  console.log(`arm Code: lines: ${n}; trapping access computed equal to the reported fault address: ${matched}`);
+  assert.ok(n >= 3);
+  assert.ok(matched >= 1);
+});

@@ -112,7 +112,7 @@ export function disassembleArm(cs: CapstoneModule, code: CodeBytes, isa: 'arm64'
       if (!d && !truncated) insn.invalid = true;
       if (truncated) { insn.truncated = true; insns.push(insn); return { insns, exact: false }; }
       if (pcAtTrap !== undefined && trap >= 0) insn.address = addr;
-      const mem = d ? armMemoryOperand(d.opStr) : undefined;
+      const mem = d ? armMemoryOperand(d.opStr, d.mnemonic) : undefined;
       if (mem) insn.memory = mem;
       insns.push(insn);
       pos += size;
@@ -145,7 +145,20 @@ function thumbHex(bytes: Uint8Array, pos: number, size: number): string {
 }
 
 /** `[x0, #8]`, `[x1, x2, lsl #3]`, `[x0], #8`, `[sp, #-16]!`, `[r3, #4]` → base/index/displacement. */
-export function armMemoryOperand(opStr: string): MemoryOperand | undefined {
+export function armMemoryOperand(opStr: string, mnemonic = ''): MemoryOperand | undefined {
+  // 32-bit ARM block transfers: `stm ip!, {r1, r3}` (increment after: first access at the base),
+  // `stmdb`/`push` (decrement before: lowest access at base - 4 * registers).
+  const block = /^(ldm|stm)(ia|ib|da|db|fd|ed|fa|ea)?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?(?:\.w)?$/.exec(mnemonic);
+  if (block) {
+    const m = /^\s*(\w+)!?\s*,\s*\{([^}]*)\}/.exec(opStr);
+    if (!m) return undefined;
+    const count = m[2].split(',').filter((x) => x.trim()).length;
+    // Stack-style suffixes name the same four modes differently for loads and stores.
+    const alias: Record<string, Record<string, string>> = { stm: { fd: 'db', ea: 'ia', ed: 'da', fa: 'ib' }, ldm: { fd: 'ia', ea: 'db', ed: 'ib', fa: 'da' } };
+    const mode = alias[block[1]][block[2] ?? ''] ?? block[2] ?? 'ia';
+    const displacement = mode === 'db' ? BigInt(-4 * count) : mode === 'ib' ? 4n : mode === 'da' ? BigInt(-4 * (count - 1)) : 0n;
+    return { base: m[1], scale: 1, displacement };
+  }
   const m = /\[\s*(\w+)\s*(?:,\s*#(-?(?:0x[0-9a-fA-F]+|\d+)))?(?:,\s*(-?\w+)(?:,\s*(lsl|uxtw|sxtw|sxtx)(?:\s*#(\d+))?)?)?\s*\](!)?(?:\s*,\s*#(-?(?:0x[0-9a-fA-F]+|\d+)))?/.exec(opStr);
   if (!m) return undefined;
   const disp = m[2] ? BigInt(m[2].startsWith('-') ? -BigInt(m[2].slice(1)) : BigInt(m[2])) : 0n;
