@@ -14,6 +14,8 @@ export function treeRelativePath(path: string): string {
   const parts = clean.split('/');
   for (let i = 0; i < parts.length - 1; i++) {
     if (!TOP_DIRS.includes(parts[i])) continue;
+    // `/usr/src/...` is a system path, not the kernel's `usr/` directory.
+    if (i === 1 && parts[0] === '') continue;
     const rest = parts.slice(i).join('/');
     if (TOP.test(rest)) return rest;
   }
