@@ -32,21 +32,39 @@ export async function locate(run: Run, fn: SourceFunction, rev: string, module?:
   const specs: string[][] = [];
   if (near) specs.push([`:(glob)${near.replace(/[*?[\]]/g, '')}/**`]);
   if (module && /^[A-Za-z0-9_-]+$/.test(module)) specs.push([`:(glob)**/${module}/**`, `:(glob)**/${module}*.c`, `:(glob)**/${module.replace(/_/g, '-')}/**`]);
-  specs.push([':(glob)**/*.c', ':(glob)**/*.h']);
+  const whole = [':(glob)**/*.c', ':(glob)**/*.h'];
   for (const spec of specs) {
-    const r = await git(run, ['grep', '-n', '-I', '-E', '-e', definitionPattern(fn), rev, '--', ...spec], { okCodes: [1], maxBytes: 4 * 1024 * 1024 });
-    const files = new Map<string, number>();
-    for (const line of r.stdout.split('\n')) {
-      // `<rev>:<path>:<line>:<text>`
-      const rest = line.startsWith(rev + ':') ? line.slice(rev.length + 1) : line;
-      const m = /^([^:]+):(\d+):(.*)$/.exec(rest);
-      if (!m || /;\s*$/.test(m[3]) || m[3].startsWith('#')) continue;
-      const score = (m[1].endsWith('.c') ? 2 : 0) + (module && m[1].includes(module) ? 4 : 0);
-      files.set(m[1], Math.max(files.get(m[1]) ?? 0, score));
-    }
-    if (files.size) return [...files.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length).map(([f]) => f);
+    const files = await grepDefinitions(run, fn, rev, spec, module);
+    if (files.length) return files;
   }
-  return [];
+  // The whole tree: reading every blob of a revision takes seconds on a kernel, while the checked-out
+  // files are grepped in parallel from the page cache. Candidates found there are checked at `rev`.
+  const inWorkTree = await grepDefinitions(run, fn, undefined, whole, module).catch((e) => {
+    if (isCancelled(e)) throw e;
+    return [] as string[];
+  });
+  const confirmed: string[] = [];
+  for (const f of inWorkTree.slice(0, 12)) {
+    const text = await fileAt(run, rev, f);
+    if (text !== undefined && findDefinition(text, fn)) confirmed.push(f);
+  }
+  return confirmed.length ? confirmed : grepDefinitions(run, fn, rev, whole, module);
+}
+
+/** `git grep` for definition lines at `rev` (or in the work tree), files ranked. */
+async function grepDefinitions(run: Run, fn: SourceFunction, rev: string | undefined, spec: string[], module?: string): Promise<string[]> {
+  const args = ['grep', '-n', '-I', '-E', '-e', definitionPattern(fn), ...(rev ? [rev] : []), '--', ...spec];
+  const r = await git(run, args, { okCodes: [1], maxBytes: 4 * 1024 * 1024 });
+  const files = new Map<string, number>();
+  for (const line of r.stdout.split('\n')) {
+    // `<rev>:<path>:<line>:<text>` (no `<rev>:` in the work tree)
+    const rest = rev && line.startsWith(rev + ':') ? line.slice(rev.length + 1) : line;
+    const m = /^([^:]+):(\d+):(.*)$/.exec(rest);
+    if (!m || /;\s*$/.test(m[3]) || m[3].startsWith('#')) continue;
+    const score = (m[1].endsWith('.c') ? 2 : 0) + (module && m[1].includes(module) ? 4 : 0);
+    files.set(m[1], Math.max(files.get(m[1]) ?? 0, score));
+  }
+  return [...files.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length).map(([f]) => f);
 }
 
 /** Where the file went between the crashing version and the tip (renames). */
