@@ -36,7 +36,8 @@ function parsePcLine(doc: DocumentState, l: number): PcLine | undefined {
   const text = textOf(doc, l);
   const m = RIP_RE.exec(text);
   if (!m) return undefined;
-  const target = (m[2] ?? m[4] ?? m[5] ?? '').trim();
+  // Old x86 prints the address twice: `RIP: 0010:[<ffffffff810c2a8e>]  [<ffffffff810c2a8e>] func+0x1e/0x60`.
+  const target = (m[2] ?? m[4] ?? m[5] ?? '').trim().replace(/^\[<[0-9a-f]+>\]\s+(?=\S)/, '');
   const abs = m[1] ?? m[3] ?? /\[<([0-9a-f]+)>\]/.exec(target)?.[1];
   const out: PcLine = { line: l, text };
   if (abs) out.pc = BigInt('0x' + abs);

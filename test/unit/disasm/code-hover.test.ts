@@ -172,3 +172,22 @@ test('32-bit ARM syzbot reports: arm words found from `PC is at`/`psr:`, block s
   assert.ok(n >= 3);
   assert.ok(matched >= 1);
 });
+
+test('old x86 layout `RIP: 0010:[<addr>]  [<addr>] func+off/size` gives both the address and the symbol', async () => {
+  const doc = documentState('file:///old.oops', [
+    'BUG: unable to handle kernel NULL pointer dereference at 0000000000000010',
+    'IP: [<ffffffff810c2a8e>] foo+0x1e/0x60',
+    'Oops: 0000 [#1] SMP',
+    'RIP: 0010:[<ffffffff810c2a8e>]  [<ffffffff810c2a8e>] foo+0x1e/0x60',
+    'RSP: 0018:ffff88003f3fbd98  EFLAGS: 00010246',
+    'RAX: 0000000000000000 RBX: ffff88003d2a2000 RCX: 0000000000000000',
+    'Code: 48 89 e5 53 48 89 fb <48> 8b 40 10 c3',
+    'CR2: 0000000000000010',
+  ].join('\n'));
+  const info = codeSiteAt(doc, 6)!;
+  assert.equal(info.site?.pc, 0xffffffff810c2a8en);
+  assert.deepEqual(info.site?.symbol, { name: 'foo', offset: 0x1e, size: 0x60, module: undefined });
+  const md = (await describeCodeLine(doc, 6))!.markdown;
+  assert.match(md, /=> foo\+0x1e +48 8b 40 10 +mov 0x10\(%rax\),%rax/);
+  assert.match(md, /matches CR2 \(`0x10`\)/);
+});
