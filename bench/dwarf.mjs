@@ -78,14 +78,17 @@ async function compare(label, file, open, addrs) {
   return ours.index;
 }
 
-function parseThroughput(label, index, info, budgetMs) {
+function parseThroughput(label, index, budgetMs) {
   global.gc?.();
   const s = performance.now();
   const r = index.parseAll(budgetMs);
   const t = performance.now() - s;
+  const peak = rss();
+  global.gc?.();
   const mb = r.bytes / 1e6;
-  console.log(`  parse ${label}: ${r.units} units${r.complete ? '' : ` (of ${index.unitCount}, time budget)`}, ${mb.toFixed(1)} MB of .debug_info+.debug_line, ${r.functions} function DIEs, ${r.rows} line rows in ${ms(t)} = ${(mb / (t / 1000)).toFixed(1)} MB/s; rss ${rss()}`);
-  void info;
+  console.log(`  parse ${label}: ${r.units} units${r.complete ? '' : ` (of ${index.unitCount}, time budget)`}, ${mb.toFixed(1)} MB of .debug_info+.debug_line`
+    + ` = ${r.functions} function DIEs + ${r.rows} line rows in ${ms(t)}: ${(mb / (t / 1000)).toFixed(1)} MB/s, ${(r.functions / t).toFixed(0)}k DIEs/s;`
+    + ` rss ${peak} (${rss()} after gc; parsed units beyond the cache are dropped)`);
 }
 
 function symbols(file) {
@@ -112,9 +115,9 @@ async function fixture() {
     execFileSync('gcc', ['-g', '-O2', '-gdwarf-5', '-Iinclude', '-o', out, 'main.c', 'dup_a.c', 'dup_b.c', 'asm_add_one.s', ...files], { cwd: dir });
     const addrs = symbols(out).flatMap((s) => [s.address, s.address + BigInt(s.size >> 1), s.address + BigInt(Math.max(0, s.size - 1))]);
     const open = () => new DwarfIndex(DebugObject.open(out).sections);
-    const index = await compare('gcc fixture (DWARF 5, -O2, 1,200 generated functions)', out, open, addrs);
+    await compare('gcc fixture (DWARF 5, -O2, 1,200 generated functions)', out, open, addrs);
     open().parseAll(); // JIT warm-up: the vmlinux parse below is long enough to warm up by itself
-    parseThroughput('all units', open(), index, Infinity);
+    parseThroughput('all units', open(), Infinity);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -238,7 +241,7 @@ if (existsSync(VMLINUX)) {
   truthAgreement(vm);
   moduleSweep();
   await sampleAgreement(Number(process.env.DWARF_BENCH_SAMPLE ?? 500));
-  parseThroughput('vmlinux', new DwarfIndex(DebugObject.open(VMLINUX).sections), null, Number(process.env.DWARF_BENCH_PARSE_MS ?? 20000));
+  parseThroughput('vmlinux', new DwarfIndex(DebugObject.open(VMLINUX).sections), Number(process.env.DWARF_BENCH_PARSE_MS ?? 20000));
 } else {
   console.log(`\n${VMLINUX} not installed: real-kernel numbers skipped (apt-get install linux-image-6.1.0-56-amd64-dbg)`);
 }
