@@ -1,8 +1,17 @@
 // x86-64 / i386 disassembly of a `Code:` dump with iced-x86, realigned on the trapping byte the way
 // scripts/decodecode does: the bytes from the trap are decoded on their own, and for the bytes before
 // it successive start offsets are tried until an instruction boundary lands exactly on the trap byte.
-import { Decoder, DecoderOptions, Formatter, FormatterSyntax, OpKind, Register, type Instruction } from 'iced-x86';
+import type * as Iced from 'iced-x86';
+import type { Formatter, Instruction, Register } from 'iced-x86';
 import type { CodeBytes, Disassembly, Insn, MemoryOperand } from './types';
+
+// iced-x86 instantiates its wasm when required (~60 ms): load it on the first disassembly, not at
+// server or CLI start.
+let iced: typeof Iced | undefined;
+function lib(): typeof Iced {
+  if (!iced) iced = require('iced-x86') as typeof Iced;
+  return iced;
+}
 
 /** Longest x86 instruction: no realignment needs to skip more. */
 const MAX_INSN = 15;
@@ -14,7 +23,8 @@ let formatter: Formatter | undefined;
 /** GAS (AT&T) syntax tuned to read like objdump. */
 function gas(): Formatter {
   if (!formatter) {
-    const f = new Formatter(FormatterSyntax.Gas);
+    const { Formatter: F, FormatterSyntax } = lib();
+    const f = new F(FormatterSyntax.Gas);
     f.uppercaseHex = false;
     f.showZeroDisplacements = true;
     f.ripRelativeAddresses = true;
@@ -36,6 +46,7 @@ interface Decoded {
 
 function decodeSlice(bytes: Uint8Array, from: number, to: number, bitness: 32 | 64, trapOffset: number, ipAtTrap?: bigint): Decoded {
   const slice = bytes.subarray(from, to);
+  const { Decoder, DecoderOptions } = lib();
   const decoder = new Decoder(bitness, slice, DecoderOptions.None);
   // The decoder's IP is what branch targets are printed relative to: the real address when known,
   // else the offset from the start of the dump (what objdump prints for a raw binary).
@@ -104,19 +115,19 @@ function signed(v: bigint, bits: number): bigint {
 }
 
 function regName(r: Register): string | undefined {
-  if (r === Register.None) return undefined;
+  if (r === lib().Register.None) return undefined;
   return gas().formatRegister(r).replace(/^%/, '');
 }
 
 function memoryOperand(ins: Instruction, bitness: 32 | 64): MemoryOperand | undefined {
   for (let i = 0; i < ins.opCount; i++) {
-    if (ins.opKind(i) !== OpKind.Memory) continue;
+    if (ins.opKind(i) !== lib().OpKind.Memory) continue;
     const seg = ins.segmentPrefix;
     const m: MemoryOperand = {
       base: regName(ins.memoryBase),
       index: regName(ins.memoryIndex),
       scale: ins.memoryIndexScale,
-      displacement: signed(ins.memoryDisplacement, ins.memoryBase === Register.RIP || ins.memoryBase === Register.EIP ? 0 : bitness),
+      displacement: signed(ins.memoryDisplacement, ins.memoryBase === lib().Register.RIP || ins.memoryBase === lib().Register.EIP ? 0 : bitness),
     };
     const s = regName(seg);
     if (s === 'fs' || s === 'gs') m.segment = s;
