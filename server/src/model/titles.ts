@@ -24,6 +24,9 @@ const MAX_REPORT_LINES = 1000;
 const MAX_SCAN_LINES = 4000;
 /** Longer lines are cut: titles come from the start of a line, and regexes stay linear. */
 const MAX_TEXT = 4096;
+/** Lines kept after a later report begins: enough for syzkaller's stack-trace checks, and logs
+ *  with thousands of reports stay linear. */
+const TAIL_LINES = 100;
 /** Lines of the report proper before a trailing panic/lockdep splat may be dropped. */
 const MIN_LINES = 22;
 const MIN_LINES_KMSAN = 16;
@@ -61,6 +64,8 @@ export function collectReport(lines: LogLine[], headerLine: number): ReportText 
   const byCaller = ctx !== '' && ctx !== 'console';
   const minLines = head.text.includes('BUG: KMSAN:') ? MIN_LINES_KMSAN : MIN_LINES;
   let end = -1;
+  // Where a later report begins (in this report's own printk context when callers are printed).
+  let cut = -1;
   let secondReport = false;
   let textLines = 0;
   let skipRest = false;
@@ -73,13 +78,15 @@ export function collectReport(lines: LogLine[], headerLine: number): ReportText 
     if (!isHeader && !secondReport) {
       if (mayBeHeader(t) && findOops(t) >= 0 && !isContinuationHeader(t) && !replayedNext(lines, i)) secondReport = true;
       else if (INFO_MESSAGES_WITH_STACK.some((m) => t.includes(m))) secondReport = true;
-      if (secondReport && !byCaller) end = texts.length;
+      if (secondReport && !byCaller) end = cut = texts.length;
     }
     if (!isHeader) {
       const c = contextOf(l);
       if (c !== ctx && !(cpuTraceback && c.startsWith('C'))) continue;
       if (c !== '' && isQuestionable(t)) continue;
+      if (byCaller && cut < 0 && mayBeHeader(t) && findOops(t) >= 0 && !isContinuationHeader(t)) cut = texts.length;
     }
+    if (cut >= 0 && texts.length >= cut + TAIL_LINES) break;
     textLines++;
     let skip = skipRest;
     if (t.includes('Disabling lock debugging due to kernel taint')) skip = true;
@@ -90,6 +97,8 @@ export function collectReport(lines: LogLine[], headerLine: number): ReportText 
       skipRest = true;
       skip = true;
     }
+    // Everything after is dropped anyway.
+    if (skipRest && !isHeader) break;
     if (!isHeader && skip) continue;
     texts.push(t);
     lineNos.push(i);
