@@ -75,44 +75,38 @@ export function provideCodeActions(doc: DocumentState, range: Range, ctx: Featur
     const t = targetFor(doc, frame, report);
     if (!t || seen.has(t.function)) continue;
     seen.add(t.function);
-    const find: CodeAction = {
-      title: `Find upstream fixes for ${t.function}()`,
-      kind: CodeActionKind.QuickFix,
-      command: { title: `Find upstream fixes for ${t.function}()`, command: FixCommands.find, arguments: [t] },
-    };
+    const find = command(`Find upstream fixes for ${t.function}()`, FixCommands.find, t);
     if (!repo) find.disabled = { reason: reason ?? 'no kernel git clone' };
-    actions.push(find);
-    for (const r of fixes.cached(sourceFunction(t.function)!.symbol).slice(0, 1)) {
-      for (const c of r.commits.slice(0, MAX_OPEN)) {
-        const label = c.contained.state === 'contained' ? ` (already in ${c.contained.via})` : c.contained.state === 'missing' && c.contained.laterIn ? ` (in ${c.contained.laterIn})` : '';
-        actions.push({
-          title: `Open ${shortSha(c.sha)} ${c.subject}${label}`,
-          kind: CodeActionKind.QuickFix,
-          command: { title: 'Open commit', command: FixCommands.open, arguments: [{ sha: c.sha }] },
-        });
-      }
-    }
-    const fn = sourceFunction(t.function)!;
-    if (repo && !fn.syscall) {
-      // Fixes under review are on the lists before they are in any clone.
-      const [lore] = searchLinks({ function: fn.name });
-      actions.push({
-        title: `Search lore: patches changing ${fn.name}() (merged or not)`,
-        kind: CodeActionKind.QuickFix,
-        command: { title: lore.title, command: FixCommands.openUrl, arguments: [{ url: lore.url }] },
-      });
-    }
-    if (!repo) {
-      const rev = kernelRevision(t.kernel);
-      const line = rev?.stablePrefix && /^v(\d+\.\d+)\.$/.exec(rev.stablePrefix)?.[1];
-      for (const l of searchLinks({ function: fn.syscall ? undefined : fn.name, file: t.file, title: t.title, syzbotAddresses: t.syzbotAddresses, stableLine: line || undefined })) {
-        actions.push({
-          title: `Search ${l.title}`,
-          kind: CodeActionKind.QuickFix,
-          command: { title: l.title, command: FixCommands.openUrl, arguments: [{ url: l.url }] },
-        });
-      }
-    }
+    actions.push(find, ...openActions(fixes, t), ...searchActions(t, !!repo));
   }
   return actions;
+}
+
+function command(title: string, id: string, arg: unknown): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, command: { title, command: id, arguments: [arg] } };
+}
+
+/** "Open <sha> <subject>" for the newest finished search of this function. */
+function openActions(fixes: FixService, t: FixTarget): CodeAction[] {
+  const [latest] = fixes.cached(t.function);
+  return (latest?.commits ?? []).slice(0, MAX_OPEN).map((c) => {
+    const k = c.contained;
+    const label = k.state === 'contained' ? ` (already in ${k.via})` : k.state === 'missing' && k.laterIn ? ` (in ${k.laterIn})` : '';
+    return command(`Open ${shortSha(c.sha)} ${c.subject}${label}`, FixCommands.open, { sha: c.sha });
+  });
+}
+
+/** Web searches: all of them without a usable clone; with one, lore only (patches not merged yet). */
+function searchActions(t: FixTarget, haveClone: boolean): CodeAction[] {
+  const fn = sourceFunction(t.function)!;
+  const name = fn.syscall ? undefined : fn.name;
+  if (haveClone) {
+    if (!name) return [];
+    const [lore] = searchLinks({ function: name });
+    return [command(`Search lore: patches changing ${name}() (merged or not)`, FixCommands.openUrl, { url: lore.url })];
+  }
+  const line = /^v(\d+\.\d+)\.$/.exec(kernelRevision(t.kernel)?.stablePrefix ?? '')?.[1];
+  return searchLinks({ function: name, file: t.file, title: t.title, syzbotAddresses: t.syzbotAddresses, stableLine: line }).map((l) =>
+    command(`Search ${l.title}`, FixCommands.openUrl, { url: l.url }),
+  );
 }

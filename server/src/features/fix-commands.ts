@@ -156,7 +156,8 @@ export class FixService {
       signal?.removeEventListener('abort', cancel);
       progress.signal?.removeEventListener('abort', cancel);
     }
-    void this.announce(result);
+    // Not awaited: the command returns while the message waits for the user; a failing client must not take the server down.
+    this.announce(result).catch((e) => this.ctx.client.log(`fix search announcement failed: ${(e as Error).message}`));
     return result;
   }
 
