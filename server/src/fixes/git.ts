@@ -2,6 +2,7 @@
 // Every call pins the options a user's or a cloned repository's config could turn into command
 // execution or into output we cannot parse (fsmonitor hooks, external diff, textconv, pagers, colour).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface GitRunOptions {
   /** Directory git runs in (work tree or git dir). */
@@ -71,6 +72,8 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   const full = gitArgs(args);
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new GitCancelled());
+    // spawn reports a missing cwd as a missing git (ENOENT); say what is really missing.
+    if (!existsSync(opts.cwd)) return reject(new GitError(`${opts.cwd} does not exist`, args, null, ''));
     const child = spawn('git', full, {
       cwd: opts.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
