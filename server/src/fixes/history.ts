@@ -74,13 +74,14 @@ export async function walkFiles(run: Run, range: string[], paths: string[], word
 
 /**
  * Commits that changed the function before the crashing version: the bugs the crashing kernel carries.
- * Bounded to the 200 newest within 2 years (a full kernel history walk would outlast the whole query).
+ * Bounded to the 200 newest within 2 years and to 10 s (a full kernel history walk would outlast the
+ * whole query); when cut short, only Fixes: of commits to the file are checked (and the note says so).
  */
 export async function walkBefore(run: Run, base: { sha: string; date?: string }, file: string, lines: LineRange, what: string): Promise<Set<string>> {
   const set = new Set<string>();
   try {
     const args = ['log', '--no-merges', `-L${lines.start},${lines.end}:${file}`, '--no-patch', '--no-textconv', '--no-ext-diff', '--format=%H', '-n', '200', `--since=${yearsBefore(base.date, 2)}`, base.sha];
-    const r = await git(run, args, { maxBytes: 4 * 1024 * 1024, timeoutMs: Math.min(run.timeoutMs ?? 60000, 30000) });
+    const r = await git(run, args, { maxBytes: 4 * 1024 * 1024, timeoutMs: Math.min(run.timeoutMs ?? 60000, 10000) });
     for (const l of r.stdout.split('\n')) if (/^[0-9a-f]{40}$/.test(l.trim())) set.add(l.trim());
   } catch (e) {
     if (isCancelled(e)) throw e;
