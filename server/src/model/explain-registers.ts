@@ -25,7 +25,7 @@ export function selectorMarkdown(sel: string): string {
 }
 
 /** EFLAGS bits (processor-flags.h X86_EFLAGS_*). */
-const EFLAGS: ReadonlyArray<readonly [number, string, string]> = [
+export const EFLAGS: ReadonlyArray<readonly [number, string, string]> = [
   [0, 'CF', 'carry'], [2, 'PF', 'parity'], [4, 'AF', 'auxiliary carry'], [6, 'ZF', 'zero'], [7, 'SF', 'sign'],
   [8, 'TF', 'trap (single-step)'], [9, 'IF', 'interrupts enabled'], [10, 'DF', 'direction (string ops go down)'],
   [11, 'OF', 'overflow'], [14, 'NT', 'nested task'], [16, 'RF', 'resume'], [17, 'VM', 'virtual-8086 mode'],
@@ -61,4 +61,46 @@ export function pstateMarkdown(value: number): string {
     `- UAO = ${bit(23)}, TCO = ${bit(25)} (MTE tag checks ${bit(25) ? 'suppressed' : 'active'}), DIT = ${bit(24)}, SSBS = ${bit(12)}, BTYPE = ${(value >>> 10) & 3}`,
   ];
   return lines.join('\n');
+}
+
+/** CR0 bits (processor-flags.h X86_CR0_*). */
+export const CR0_BITS: ReadonlyArray<readonly [number, string, string]> = [
+  [0, 'PE', 'protection enable'], [1, 'MP', 'monitor coprocessor'], [2, 'EM', 'FPU emulation'], [3, 'TS', 'task switched (lazy FPU)'],
+  [4, 'ET', 'extension type'], [5, 'NE', 'numeric error'], [16, 'WP', 'write protect: the kernel honours read-only pages'],
+  [18, 'AM', 'alignment mask'], [29, 'NW', 'not write-through'], [30, 'CD', 'cache disable'], [31, 'PG', 'paging'],
+];
+
+/** CR4 bits (processor-flags.h X86_CR4_*). */
+export const CR4_BITS: ReadonlyArray<readonly [number, string, string]> = [
+  [0, 'VME', 'vm86 extensions'], [1, 'PVI', 'protected-mode virtual interrupts'], [2, 'TSD', 'rdtsc restricted to ring 0'],
+  [3, 'DE', 'debugging extensions'], [4, 'PSE', 'page size extensions'], [5, 'PAE', 'physical address extensions'],
+  [6, 'MCE', 'machine check enable'], [7, 'PGE', 'global pages'], [8, 'PCE', 'user rdpmc'], [9, 'OSFXSR', 'fxsave/fxrstor'],
+  [10, 'OSXMMEXCPT', 'unmasked SSE exceptions'], [11, 'UMIP', 'user-mode instruction prevention'],
+  [12, 'LA57', '5-level page tables: kernel addresses are ff11..., canonical up to bit 56'], [13, 'VMXE', 'VMX virtualization'],
+  [14, 'SMXE', 'safer mode (TXT)'], [16, 'FSGSBASE', 'rd/wr fs/gs base'], [17, 'PCIDE', 'process-context identifiers'],
+  [18, 'OSXSAVE', 'xsave'], [19, 'KL', 'key locker'], [20, 'SMEP', 'the kernel cannot execute user pages'],
+  [21, 'SMAP', 'the kernel cannot touch user pages outside uaccess sections'], [22, 'PKE', 'protection keys (user)'],
+  [23, 'CET', 'control-flow enforcement (shadow stack / IBT)'], [24, 'PKS', 'protection keys (supervisor)'],
+];
+
+function bitsMarkdown(name: string, value: bigint, table: ReadonlyArray<readonly [number, string, string]>, extra: string[]): string {
+  const set = table.filter(([b]) => ((value >> BigInt(b)) & 1n) === 1n);
+  return [`**${name}** \`0x${value.toString(16)}\`: ${set.map(([, n]) => n).join(' ') || 'no known bits'}`, '', ...extra, ...set.map(([, n, m]) => `- ${n}: ${m}`)].join('\n');
+}
+
+export function cr0Markdown(value: bigint): string {
+  const wp = (value >> 16n) & 1n;
+  return bitsMarkdown('CR0', value, CR0_BITS, wp ? [] : ['- **WP = 0**: write protection is off — the kernel can write read-only pages (text_poke, or tampering)']);
+}
+
+export function cr4Markdown(value: bigint): string {
+  const has = (b: number) => ((value >> BigInt(b)) & 1n) === 1n;
+  const extra = [
+    `- SMEP ${has(20) ? 'on' : '**off**'}, SMAP ${has(21) ? 'on' : '**off**'}${has(12) ? ', **5-level paging (LA57)**' : ', 4-level paging'}`,
+  ];
+  return bitsMarkdown('CR4', value, CR4_BITS, extra);
+}
+
+export function cr3Markdown(value: bigint): string {
+  return `**CR3** \`0x${value.toString(16)}\`: physical address of the top-level page table (PGD) of the current address space${value & 0xfffn ? `; low 12 bits = PCID ${value & 0xfffn}` : ''}${value >> 63n ? '; bit 63: no TLB flush on switch' : ''}.`;
 }

@@ -7,7 +7,7 @@ import { pfLineMarkdown, dieHeaderMarkdown } from './explain-fault';
 import { esrMarkdown, memAbortLineMarkdown } from './explain-esr';
 import { valueMarkdown } from './explain-value';
 import { reportHeaderMarkdown } from './explain-report';
-import { eflagsMarkdown, pstateMarkdown, selectorMarkdown } from './explain-registers';
+import { cr0Markdown, cr3Markdown, cr4Markdown, eflagsMarkdown, pstateMarkdown, selectorMarkdown } from './explain-registers';
 import { kasanMemoryStateMarkdown } from './explain-kasan';
 import type { ReportKind } from './types';
 
@@ -96,6 +96,8 @@ export function explainAt(text: string, col: number, ctx: LineContext): LineExpl
   const tok = hexTokenAt(text, col);
   if (tok) {
     const name = registerNameBefore(text, tok.start);
+    const control = name === 'CR0' ? cr0Markdown : name === 'CR3' ? cr3Markdown : name === 'CR4' ? cr4Markdown : undefined;
+    if (control) return { start: tok.start, end: tok.end, markdown: control(BigInt('0x' + tok.text.replace(/^0x/, ''))) };
     if (!(name && NOT_POINTERS.test(name))) {
       const label = name ?? (/address[:]?\s*$/.test(text.slice(0, tok.start)) ? 'address' : undefined);
       const md = valueMarkdown(label, tok.text, ctx.arch);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   TAINT_FLAGS, X86_PF_BITS, ESR_CLASSES, faultStatusName, brkImmediateMeaning, POINTER_POISONS, BYTE_POISONS,
-  POISON_POINTER_DELTA, allErrnos, errnoByNumber, KASAN_SHADOW_VALUES,
+  POISON_POINTER_DELTA, allErrnos, errnoByNumber, KASAN_SHADOW_VALUES, EFLAGS, CR0_BITS, CR4_BITS,
 } from '../../../server/src/model/explain';
 
 const DIR = join(__dirname, '../../fixtures/explain/linux-6.1');
@@ -97,4 +97,16 @@ test('KASAN shadow values match mm/kasan/kasan.h', () => {
   assert.equal(defs.size, 13);
   for (const [name, v] of defs) assert.equal(KASAN_SHADOW_VALUES.find((r) => r[1] === name)?.[0], v, name);
   assert.equal(KASAN_SHADOW_VALUES.length, defs.size);
+});
+
+test('EFLAGS, CR0 and CR4 bits match arch/x86/include/uapi/asm/processor-flags.h', () => {
+  const text = read('processor-flags.h.excerpt');
+  for (const [prefix, table] of [['X86_EFLAGS', EFLAGS], ['X86_CR0', CR0_BITS], ['X86_CR4', CR4_BITS]] as const) {
+    const defs = new Map([...text.matchAll(new RegExp(`#define ${prefix}_(\\w+)_BIT\\s+(\\d+)`, 'g'))].map((m) => [m[1], Number(m[2])]));
+    for (const [bit, name] of table) {
+      if (defs.has(name)) assert.equal(defs.get(name), bit, `${prefix}_${name}`);
+      else assert.ok(['KL', 'PKS'].includes(name), `${prefix}_${name} not in 6.1 (only KL and PKS are newer)`);
+    }
+    for (const [name, bit] of defs) if (name !== 'FIXED' && name !== 'IOPL') assert.ok(table.some(([b, n]) => b === bit && n === name), `${prefix}_${name} missing`);
+  }
 });

@@ -174,3 +174,11 @@ test('KASAN memory-state rows: each shadow byte explained with the 8 bytes it co
   const md = explainHover(doc, l, doc.model.lines[l].textStart + text.indexOf(': ') + 3)!;
   assert.match(md, /KASAN shadow byte/);
 });
+
+test('control registers are decoded from the register dump line', () => {
+  const line = 'CR2: 0000000000000008 CR3: 0000000001104000 CR4: 00000000000006e0';
+  assert.match(explainAt(line, line.indexOf('CR4') + 8, { arch: 'x86_64' })!.markdown, /CR4\*\* `0x6e0`: PAE MCE PGE OSFXSR OSXMMEXCPT[\s\S]*SMEP \*\*off\*\*, SMAP \*\*off\*\*, 4-level paging/);
+  assert.match(explainAt(line, line.indexOf('CR3') + 8, { arch: 'x86_64' })!.markdown, /top-level page table/);
+  assert.match(explainAt('CR0: 0000000080050033', 8, { arch: 'x86_64' })!.markdown, /PE MP ET NE WP AM PG/);
+  assert.match(explainAt('CR4: 0000000000371ef0', 8, { arch: 'x86_64' })!.markdown, /SMEP on, SMAP on/);
+});
