@@ -36,7 +36,9 @@ const report = (release: string) =>
 before(async () => {
   proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => statuses.push(p));
+  conn.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
+    statuses.push(p);
+  });
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
     diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p.diagnostics]);
   });
