@@ -94,7 +94,8 @@ export function explainAt(text: string, col: number, ctx: LineContext): LineExpl
   }
   // A hex value: register dump entry, fault address, non-canonical address.
   const tok = hexTokenAt(text, col);
-  if (tok) {
+  // `[<ffffffff81058e5d>]` is a frame's raw address: the frame hover (symbolizer) explains it.
+  if (tok && !(text[tok.start - 1] === '<' && text[tok.end] === '>')) {
     const name = registerNameBefore(text, tok.start);
     const control = name === 'CR0' ? cr0Markdown : name === 'CR3' ? cr3Markdown : name === 'CR4' ? cr4Markdown : undefined;
     if (control) return { start: tok.start, end: tok.end, markdown: control(BigInt('0x' + tok.text.replace(/^0x/, ''))) };

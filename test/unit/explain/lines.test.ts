@@ -182,3 +182,9 @@ test('control registers are decoded from the register dump line', () => {
   assert.match(explainAt('CR0: 0000000080050033', 8, { arch: 'x86_64' })!.markdown, /PE MP ET NE WP AM PG/);
   assert.match(explainAt('CR4: 0000000000371ef0', 8, { arch: 'x86_64' })!.markdown, /SMEP on, SMAP on/);
 });
+
+test('raw frame addresses are left to the frame hover', () => {
+  const l = ' [<ffffffff81058e5d>] do_syscall_64+0x3d/0x90';
+  assert.equal(explainAt(l, 8, { arch: 'x86_64' }), undefined);
+  assert.match(explainAt(' ? 0xffffffff81058e5d', 8, { arch: 'x86_64' })!.markdown, /kernel image/);
+});
