@@ -82,3 +82,14 @@ test('arm memory operands: offsets, index, post-index, block transfers', async (
   assert.deepEqual(armMemoryOperand('sp!, {r4, r5, pc}', 'ldmfd'), { base: 'sp', scale: 1, displacement: 0n });
   assert.equal(armMemoryOperand('x0, x1', 'mov'), undefined);
 });
+
+test('a huge Code: line is refused quickly', () => {
+  const t0 = Date.now();
+  assert.match(problem('Code: ' + '90 '.repeat(2_000_000)), /characters long/);
+  assert.ok(Date.now() - t0 < 2000);
+});
+
+test('a huge model CodeDump is refused too', () => {
+  const r = codeDumpBytes({ span: { line: 0, start: 0, end: 0 }, bytes: new Array(100_000).fill('90'), trapIndex: 5, unit: 'byte' });
+  assert.match((r as { problem: string }).problem, /100000 groups/);
+});

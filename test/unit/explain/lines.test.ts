@@ -188,3 +188,13 @@ test('raw frame addresses are left to the frame hover', () => {
   assert.equal(explainAt(l, 8, { arch: 'x86_64' }), undefined);
   assert.match(explainAt(' ? 0xffffffff81058e5d', 8, { arch: 'x86_64' })!.markdown, /kernel image/);
 });
+
+test('hover on a 5 MB single line answers quickly', () => {
+  const line = 'x'.repeat(5_000_000) + ' RAX: 0000000000000000 ' + 'y'.repeat(1000);
+  const doc = documentState('file:///huge.oops', line);
+  const t0 = Date.now();
+  const md = explainHover(doc, 0, 5_000_000 + 8);
+  assert.ok(Date.now() - t0 < 2000, `${Date.now() - t0} ms`);
+  assert.match(md ?? '', /`RAX` = `0x0`/);
+  assert.equal(explainHover(doc, 0, 10), undefined);
+});

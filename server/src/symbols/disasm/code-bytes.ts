@@ -9,6 +9,8 @@ const UNREADABLE: ReadonlyArray<readonly [RegExp, string]> = [
   [/bad PC value/i, 'The kernel could not read the code at the PC ("bad PC value"): the PC is not mapped.'],
 ];
 
+const MAX_BODY = 4096;
+
 export function isCodeProblem(x: CodeBytes | CodeProblem): x is CodeProblem {
   return (x as CodeProblem).problem !== undefined;
 }
@@ -19,6 +21,8 @@ export function parseCodeText(text: string): CodeBytes | CodeProblem {
   const body = (at >= 0 ? text.slice(at + 5) : text).trim();
   for (const [re, problem] of UNREADABLE) if (re.test(body)) return { problem };
   if (body === '') return { problem: 'The `Code:` line is empty: the dump was cut off (console truncated) before any byte was printed.' };
+  // The kernel prints 64 bytes (x86) or a few words (arm): anything far longer is not a Code: dump.
+  if (body.length > MAX_BODY) return { problem: `The \`Code:\` line is ${body.length} characters long; a kernel dump has at most a few hundred: not disassembled.` };
   const tokens = body.split(/\s+/);
   const bare = tokens.map((t) => t.replace(/^[<(]|[>)]$/g, ''));
   const marked = tokens.map((t) => /^<.*>$|^\(.*\)$/.test(t));
@@ -43,6 +47,7 @@ export function codeDumpBytes(dump: CodeDump): CodeBytes | CodeProblem {
   const bad = dump.bytes.findIndex((b) => b.length !== width || !/^[0-9a-fA-F]+$/.test(b));
   if (bad >= 0) return { problem: `Group ${bad + 1} (\`${dump.bytes[bad]}\`) of the \`Code:\` dump is malformed; not disassembled.` };
   if (dump.bytes.length === 0) return { problem: 'The `Code:` dump is empty.' };
+  if (dump.bytes.length > MAX_BODY / 3) return { problem: `The \`Code:\` dump has ${dump.bytes.length} groups; a kernel dump has at most a few dozen: not disassembled.` };
   return fromTokens(dump.bytes, dump.trapIndex, dump.unit);
 }
 
