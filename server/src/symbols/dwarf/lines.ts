@@ -1,6 +1,6 @@
 import { DW_FORM as DW_FORM_, DW_LNCT as DW_LNCT_, DW_LNE as DW_LNE_, DW_LNS as DW_LNS_ } from './constants';
 import { DwarfError } from './errors';
-import {readForm as readForm_, type FormContext} from './forms';
+import { readForm as readForm_, type FormContext } from './forms';
 import type { Cursor } from './reader';
 import type { Section } from './section';
 // Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain locals.

@@ -1,12 +1,13 @@
 import type { Abbrev, AbbrevTable } from './abbrev';
 import { DW_AT as DW_AT_, DW_FORM as DW_FORM_, DW_TAG as DW_TAG_ } from './constants';
 import { DwarfError } from './errors';
-import {constantNumber as constantNumber_, fixedFormSize as fixedFormSize_, isConstantForm as isConstantForm_, readForm as readForm_, skipForm as skipForm_, type AttrValue} from './forms';
+import { constantNumber as constantNumber_, isDieReference as isDieReference_, fixedFormSize as fixedFormSize_, isConstantForm as isConstantForm_, readForm as readForm_, skipForm as skipForm_, type AttrValue } from './forms';
 import type { Cursor } from './reader';
 import type { RangeList } from './ranges';
 import type { UnitHeader } from './unit';
 // Local aliases: imported bindings compile to getter calls under CommonJS; hot loops read plain locals.
 const constantNumber = constantNumber_;
+const isDieReference = isDieReference_;
 const fixedFormSize = fixedFormSize_;
 const isConstantForm = isConstantForm_;
 const readForm = readForm_;
@@ -195,39 +196,47 @@ export function readFunctions(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, ro
     const abbrev = abbrevFor(abbrevs, code, dieOffset);
     const tag = abbrev.tag;
     if (isFunctionTag(tag)) {
-      let nameAttr: RawAttr | undefined;
-      let linkageAttr: RawAttr | undefined;
+      // Attributes are read into locals, not objects: this loop runs for every function DIE.
+      let nameForm = 0, linkageForm = 0, lowForm = 0, highForm = 0, rangesForm = 0;
+      let nameValue: AttrValue, linkageValue: AttrValue, lowValue: AttrValue, highValue: AttrValue, rangesValue: AttrValue;
       let origin = -1;
-      let lowAttr: RawAttr | undefined;
-      let highAttr: RawAttr | undefined;
-      let rangesAttr: RawAttr | undefined;
       let callFile = 0, callLine = 0, callColumn = 0;
-      for (const a of readAttrs(c, abbrev, h)) {
+      for (const a of abbrev.attrs) {
+        let form = a.form;
+        let ic = a.implicitConst;
+        if (form === DW_FORM.indirect) {
+          form = c.uleb();
+          if (form === DW_FORM.implicit_const) ic = c.sleb();
+          if (form === DW_FORM.indirect) throw new DwarfError('DW_FORM_indirect to DW_FORM_indirect');
+        }
         switch (a.at) {
-          case DW_AT.name: nameAttr = a; break;
-          case DW_AT.linkage_name: case DW_AT.MIPS_linkage_name: linkageAttr = a; break;
-          case DW_AT.abstract_origin: case DW_AT.specification:
-            if (typeof a.value === 'number' && a.form !== DW_FORM.GNU_ref_alt && a.form !== DW_FORM.ref_sig8 && a.form !== DW_FORM.ref_sup4 && a.form !== DW_FORM.ref_sup8) origin = a.value;
+          case DW_AT.name: nameForm = form; nameValue = readForm(c, form, ic, h); break;
+          case DW_AT.linkage_name: case DW_AT.MIPS_linkage_name: linkageForm = form; linkageValue = readForm(c, form, ic, h); break;
+          case DW_AT.abstract_origin: case DW_AT.specification: {
+            const v = readForm(c, form, ic, h);
+            if (typeof v === 'number' && isDieReference(form)) origin = v;
             break;
-          case DW_AT.low_pc: lowAttr = a; break;
-          case DW_AT.high_pc: highAttr = a; break;
-          case DW_AT.ranges: rangesAttr = a; break;
-          case DW_AT.call_file: callFile = constantNumber(a.value); break;
-          case DW_AT.call_line: callLine = constantNumber(a.value); break;
-          case DW_AT.call_column: callColumn = constantNumber(a.value); break;
+          }
+          case DW_AT.low_pc: lowForm = form; lowValue = readForm(c, form, ic, h); break;
+          case DW_AT.high_pc: highForm = form; highValue = readForm(c, form, ic, h); break;
+          case DW_AT.ranges: rangesForm = form; rangesValue = readForm(c, form, ic, h); break;
+          case DW_AT.call_file: callFile = constantNumber(readForm(c, form, ic, h)); break;
+          case DW_AT.call_line: callLine = constantNumber(readForm(c, form, ic, h)); break;
+          case DW_AT.call_column: callColumn = constantNumber(readForm(c, form, ic, h)); break;
+          default: skipForm(c, form, h);
         }
       }
       let ranges: RangeList = [];
-      if (rangesAttr) ranges = r.ranges(rangesAttr.form, rangesAttr.value, root);
-      else if (lowAttr && highAttr) {
-        const lo = r.address(lowAttr.form, lowAttr.value, root);
-        const hi = lo === undefined ? undefined : highPc(lo, highAttr, root, r, h.addressSize);
+      if (rangesForm) ranges = r.ranges(rangesForm, rangesValue, root);
+      else if (lowForm && highForm) {
+        const lo = r.address(lowForm, lowValue, root);
+        const hi = lo === undefined ? undefined : highPc(lo, { at: DW_AT.high_pc, form: highForm, value: highValue }, root, r, h.addressSize);
         if (lo !== undefined && hi !== undefined && hi > lo) ranges = [lo, hi];
       }
       const index = out.length;
       out.push({
         offset: dieOffset, tag, ranges, parent: enclosing[enclosing.length - 1],
-        nameForm: (nameAttr ?? linkageAttr)?.form ?? 0, nameValue: (nameAttr ?? linkageAttr)?.value, origin, callFile, callLine, callColumn,
+        nameForm: nameForm || linkageForm, nameValue: nameForm ? nameValue : linkageValue, origin, callFile, callLine, callColumn,
       });
       if (out.length > MAX_FUNCTIONS) throw new DwarfError('.debug_info: too many functions in one unit');
       if (abbrev.hasChildren) enclosing.push(index);
@@ -282,8 +291,7 @@ export function readNameAttrs(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, ro
   for (const a of readAttrs(c, abbrev, h)) {
     if (a.at === DW_AT.name) name = r.string(a.form, a.value, root);
     else if (a.at === DW_AT.linkage_name || a.at === DW_AT.MIPS_linkage_name) linkage = r.string(a.form, a.value, root);
-    else if ((a.at === DW_AT.abstract_origin || a.at === DW_AT.specification) && typeof a.value === 'number'
-      && a.form !== DW_FORM.GNU_ref_alt && a.form !== DW_FORM.ref_sig8 && a.form !== DW_FORM.ref_sup4 && a.form !== DW_FORM.ref_sup8) {
+    else if ((a.at === DW_AT.abstract_origin || a.at === DW_AT.specification) && typeof a.value === 'number' && isDieReference(a.form)) {
       if (a.at === DW_AT.abstract_origin) origin = a.value; else spec = a.value;
     }
   }
