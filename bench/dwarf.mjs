@@ -98,6 +98,7 @@ function symbols(file) {
 
 // ---- gcc fixture: a generated unit set big enough to time -------------------------------------
 async function fixture() {
+  if (!has('gcc')) { console.log('gcc not installed: fixture numbers skipped'); return; }
   const dir = mkdtempSync(join(tmpdir(), 'oops-bench-dwarf-'));
   try {
     cpSync(join(HERE, '../test/fixtures/dwarf'), dir, { recursive: true });
