@@ -102,6 +102,16 @@ function entryAt(elf: ElfFile, v: SymtabView, i: number): { nameOff: number; inf
   return { nameOff: r.u32(o), info, shndx, value, size };
 }
 
+/** st_info and st_shndx alone: the filter runs over every entry, without allocating. */
+function infoAt(elf: ElfFile, v: SymtabView, i: number): number {
+  return v.r.u8(i * v.ent + (elf.is64 ? 4 : 12));
+}
+
+function shndxAt(elf: ElfFile, v: SymtabView, i: number): number {
+  const s = v.r.u16(i * v.ent + (elf.is64 ? 6 : 14));
+  return s === SHN_XINDEX && v.xindex ? v.xindex.u32(i * 4) : s;
+}
+
 /** Every entry of the symbol table (index = symbol index for relocations). */
 export function readRawSymbols(elf: ElfFile): { symbols: RawSymbol[] } {
   const v = symtabView(elf);
@@ -138,10 +148,11 @@ export class SymbolTable {
     const exec = elf.sections.map((sec) => (sec.flags & SHF_EXECINSTR) !== 0);
     const bySection = new Map<number, ElfSymbol[]>();
     for (let i = 0; view && i < view.count; i++) {
-      const e = entryAt(elf, view, i);
-      const type = e.info & 0xf;
+      const type = infoAt(elf, view, i) & 0xf;
       if (type !== STT_FUNC && type !== STT_NOTYPE && type !== STT_GNU_IFUNC) continue;
-      if (e.shndx === SHN_UNDEF || e.shndx >= SHN_LORESERVE || !exec[e.shndx]) continue;
+      const shndx = shndxAt(elf, view, i);
+      if (shndx === SHN_UNDEF || shndx >= SHN_LORESERVE || !exec[shndx]) continue;
+      const e = entryAt(elf, view, i);
       const name = nameAt(view.strings, e.nameOff);
       if (!isTextCandidate(name)) continue;
       const sec = elf.sections[e.shndx];
@@ -158,14 +169,16 @@ export class SymbolTable {
     // Sections do not overlap: sort each by offset (plain numbers), then the sections by base.
     const sections = [...bySection.keys()].sort((a, b) => cmp(sectionBase(a), sectionBase(b)));
     for (const index of sections) {
-      const list = bySection.get(index)!;
+      const unsorted = bySection.get(index)!;
       const base = sectionBase(index);
-      const offsets = new Map<ElfSymbol, number>(list.map((x) => [x, Number(x.address - base)]));
-      list.sort((a, b) => offsets.get(a)! - offsets.get(b)!);
+      // Offsets inside one section fit in a double: sort an index array by them (no BigInt compares).
+      const offsets = Float64Array.from(unsorted, (x) => Number(x.address - base));
+      const order = Uint32Array.from(unsorted.keys()).sort((a, b) => offsets[a] - offsets[b] || a - b);
+      const list = Array.from(order, (i) => unsorted[i]);
       const sec = elf.sections[index];
       let next = base + BigInt(sec.size);
       for (let i = list.length - 1; i >= 0; i--) {
-        if (i < list.length - 1 && list[i + 1].address > list[i].address) next = list[i + 1].address;
+        if (i < list.length - 1 && offsets[order[i + 1]] > offsets[order[i]]) next = list[i + 1].address;
         list[i].kallsymsSize = next > list[i].address ? next - list[i].address : list[i].elfSize;
       }
       for (const x of list) this.text.push(x);
@@ -206,6 +219,7 @@ export class SymbolTable {
     if (!v) return undefined;
     const want = Buffer.from(name + '\0', 'utf8');
     for (let i = 0; i < v.count; i++) {
+      if ((infoAt(this.elf, v, i) & 0xf) !== STT_OBJECT) continue;
       const e = entryAt(this.elf, v, i);
       // A corrupt name offset past the string table is no match (Buffer.compare would throw).
       if ((e.info & 0xf) !== STT_OBJECT || e.nameOff <= 0 || e.nameOff + want.length > v.strings.length) continue;

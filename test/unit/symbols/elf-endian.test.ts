@@ -80,3 +80,20 @@ test('any corruption of an ELF file gives an error or an answer, never another e
     { numRuns: 400 },
   );
 });
+
+test('clang LTO .llvm.N suffixes are found by their kallsyms name; __pfx_ padding never names an address', () => {
+  const syms = [
+    { name: '__pfx_helper.llvm.1234567', value: TEXT, size: 0x10, type: STT_FUNC, bind: 0, section: '.text' },
+    { name: 'helper.llvm.1234567', value: TEXT + 0x10, size: 0x30, type: STT_FUNC, bind: 0, section: '.text' },
+    { name: '__cfi_other', value: TEXT + 0x40, size: 0x0, type: STT_NOTYPE, bind: 0, section: '.text' },
+    { name: 'other', value: TEXT + 0x40, size: 0x20, type: STT_FUNC, bind: 1, section: '.text' },
+  ];
+  const elf = new ElfFile(new BufferBytes(writeElf({ is64: true, le: true, machine: EM_AARCH64, type: ET_EXEC, sections, symbols: syms })));
+  const t = SymbolTable.fromElf(elf);
+  const c = t.choose('helper', 0x30, 4);
+  assert.equal(c.symbol?.name, 'helper.llvm.1234567');
+  assert.deepEqual(c.warnings, []);
+  assert.equal(t.at(BigInt(TEXT + 0x40))?.name, 'other');
+  assert.equal(t.at(BigInt(TEXT + 0x44))?.name, 'other');
+  assert.equal(t.byName('__pfx_helper.llvm.1234567')[0]?.kallsymsSize, 0x10n);
+});
