@@ -517,6 +517,7 @@ function buildReport(lines: LogLine[], r: OpenReport, banner: KernelInfo | undef
   markExactFrames(report);
 
   const t = titleReport(lines, r.lines, r.header, r.headerLine);
+  report.kind = kindOfType(report.kind, t.type);
   report.type = t.type;
   report.title = t.title;
   report.altTitles = t.altTitles;
@@ -533,6 +534,18 @@ function buildReport(lines: LogLine[], r: OpenReport, banner: KernelInfo | undef
       report.frames.find((f) => sameFunction(f.function, t.guiltyFrame!));
   }
   return report;
+}
+
+/** The crash type, once known, can say more than the header line did (`BUG: spinlock` is lockdep's). */
+function kindOfType(kind: Report['kind'], type: string): Report['kind'] {
+  if (type === 'LOCKDEP') return 'lockdep';
+  if (type === 'LEAK') return 'leak';
+  if (type.startsWith('KASAN')) return 'kasan';
+  if (type.startsWith('KMSAN')) return 'kmsan';
+  if (type.startsWith('KCSAN')) return 'kcsan';
+  if (type.startsWith('KFENCE')) return 'kfence';
+  if (type === 'UBSAN' || type === 'MEMORY_SAFETY_UBSAN') return 'ubsan';
+  return kind;
 }
 
 function sameFunction(printed: string, title: string): boolean {
