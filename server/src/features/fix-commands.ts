@@ -96,7 +96,9 @@ const SHA = /^[0-9a-f]{7,40}$/i;
 
 export class FixService {
   readonly finder = new FixFinder();
-  private readonly summaries: FixResult[] = [];
+  /** Results shown as `oops-git:/fixes/<id>/…` documents, by a never-reused id. */
+  private readonly summaries = new Map<number, FixResult>();
+  private nextSummary = 0;
 
   constructor(
     private readonly ctx: FeatureContext,
@@ -198,9 +200,10 @@ export class FixService {
   }
 
   private remember(r: FixResult): number {
-    this.summaries.push(r);
-    if (this.summaries.length > 32) this.summaries.splice(0, this.summaries.length - 32);
-    return this.summaries.length - 1;
+    const id = this.nextSummary++;
+    this.summaries.set(id, r);
+    for (const old of this.summaries.keys()) if (this.summaries.size > 32) this.summaries.delete(old);
+    return id;
   }
 
   /** `git show` in a read-only editor with a clone; the commit web page otherwise. */
@@ -235,7 +238,7 @@ export class FixService {
     }
     const fixes = /^oops-git:\/fixes\/(\d+)\//.exec(uri);
     if (fixes) {
-      const r = this.summaries[Number(fixes[1])];
+      const r = this.summaries.get(Number(fixes[1]));
       return r ? renderFixReport(r, this.ctx.settings().web.commitUrl) : 'This search result is no longer available; run the search again.\n';
     }
     return `Unknown Oops Lens document: ${uri}\n`;
