@@ -57,3 +57,17 @@ test('arm64 .init.text: the printed size of the last symbol (0x1000) is not a wr
     service.dispose();
   }
 });
+
+test('addr2line backend: a foreign-architecture module falls back to the built-in engine, with a note', async () => {
+  const dir = join(root, 'arm64');
+  const service = new SymbolService(() => ({ ...defaultSettings, modulePaths: [dir], symbolizer: 'addr2line' }));
+  try {
+    const t = (readFileSync(join(dir, 'truth.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Truth)).find((x) => x.frameText.startsWith('pc :'))!;
+    const r = await service.resolveFrame(parseFrameText(t.frameText, true), { release: '6.1.0-56-arm64', arch: 'arm64' });
+    if (process.arch === 'arm64') return; // a native addr2line is right here
+    assert.match(r.warnings.join('\n'), /addr2line cannot relocate arm64 module/);
+    assert.deepEqual(r.inlines.map((l) => ({ function: l.function, file: l.file, line: l.line })), t.inlines);
+  } finally {
+    service.dispose();
+  }
+});

@@ -4,6 +4,9 @@ import type { SourceLocation } from '../bytes';
 import type { DebugObject } from '../debug-object';
 import type { BackendAnswer, SourceBackend } from './backend';
 import { LineProcess } from './line-process';
+import { EM_386, EM_AARCH64, EM_ARM, EM_X86_64 } from '../elf';
+
+const HOST_MACHINE = ({ x64: EM_X86_64, ia32: EM_386, arm64: EM_AARCH64, arm: EM_ARM } as Record<string, number>)[process.arch] ?? -1;
 
 /** An address no object maps: its answer marks the end of the previous one. */
 const SENTINEL = '0xfffffffffffffff0';
@@ -18,6 +21,9 @@ export class Addr2lineBackend implements SourceBackend {
     let query = address;
     const args = ['-a', '-f', '-i', '-p', '-e', object.path];
     if (object.relocatable) {
+      // A host addr2line applies only its own architecture's relocations (an arm64 .ko on x86 comes out wrong).
+      if (object.elf.machine !== HOST_MACHINE)
+        return { inlines: [], unsupported: `addr2line cannot relocate ${object.elf.machineName} module ${object.path} on this ${process.arch} host; used the built-in engine` };
       const at = object.layout.sectionAt(address);
       if (!at) return { inlines: [], error: `0x${address.toString(16)} is in no section of ${object.path}` };
       args.push('-j', at.section.name);
