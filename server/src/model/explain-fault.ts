@@ -2,6 +2,7 @@
 // Sources: arch/x86/include/asm/trap_pf.h (error code bits), arch/x86/mm/fault.c show_fault_oops()
 // (the `#PF:` wording), arch/x86/kernel/dumpstack.c __die_header() and arch/arm64/kernel/traps.c die()
 // (the header words).
+import { mdText } from './markdown';
 
 export interface PfBit {
   bit: number;
@@ -156,7 +157,7 @@ export function dieHeaderMarkdown(text: string, esrMarkdown?: (esr: bigint) => s
   if (!h) return undefined;
   const lines: string[] = [];
   const meaning = trapMeaning(h.str, h.arch);
-  lines.push(`**${h.str}**${meaning ? `: ${meaning}` : ''}`, '');
+  lines.push(`**${mdText(h.str)}**${meaning ? `: ${meaning}` : ''}`, '');
   const nth = h.count === 1 ? 'the first oops since boot' : `oops number ${h.count} since boot: an earlier oops happened, which may be the real cause (read it first)`;
   lines.push(`- \`[#${h.count}]\` — ${nth}`);
   if (h.arch === 'x86') {

@@ -14,6 +14,8 @@ const ELFCOMPRESS_ZLIB = 1;
 const ELFCOMPRESS_ZSTD = 2;
 /** Refuse to inflate a section claiming more than this (corrupt header, decompression bomb). */
 const MAX_DECOMPRESSED = 2 ** 31 - 1;
+/** Debug info compresses about 3-10x; deflate cannot exceed 1032:1. A larger claim is corruption. */
+const MAX_RATIO = 2048;
 
 export class ElfDwarfSections implements DwarfSections {
   readonly littleEndian: boolean;
@@ -21,6 +23,7 @@ export class ElfDwarfSections implements DwarfSections {
   /** Problems met while preparing sections (unsupported relocation types, ...). */
   readonly warnings: string[] = [];
   private readonly cache = new Map<string, ByteSource | undefined>();
+  private readonly failures = new Map<string, ElfError>();
 
   constructor(
     readonly elf: ElfFile,
@@ -38,8 +41,16 @@ export class ElfDwarfSections implements DwarfSections {
 
   get(name: string): ByteSource | undefined {
     if (this.cache.has(name)) return this.cache.get(name);
+    const failed = this.failures.get(name);
+    if (failed) throw failed; // a section that could not be read is not decompressed again per lookup
     const s = this.find(name);
-    const src = s ? this.load(s) : undefined;
+    let src: ByteSource | undefined;
+    try {
+      src = s ? this.load(s) : undefined;
+    } catch (e) {
+      if (e instanceof ElfError) this.failures.set(name, e);
+      throw e;
+    }
     this.cache.set(name, src);
     return src;
   }
@@ -83,6 +94,9 @@ export class ElfDwarfSections implements DwarfSections {
   }
 
   private inflate(s: ElfSection, type: number, body: Uint8Array, size: number): Uint8Array {
+    // The output buffer is allocated from the header's claim: refuse claims no real section makes.
+    if (size > body.length * MAX_RATIO + 65536)
+      throw new ElfError(`${this.elf.path}: ${s.name} claims ${size} bytes uncompressed from ${body.length} compressed bytes: corrupt header`);
     let out: Uint8Array;
     try {
       if (type === ELFCOMPRESS_ZLIB) out = new Uint8Array(inflateSync(body, { maxOutputLength: Math.max(size, 1) }));

@@ -29,7 +29,8 @@ export function readBuildId(elf: ElfFile): string | undefined {
 }
 
 function align4(n: number): number {
-  return (n + 3) & ~3;
+  // Not `(n + 3) & ~3`: a corrupt 32-bit size would wrap to a negative offset.
+  return Math.ceil(n / 4) * 4;
 }
 
 /** `Linux version 6.1.0-56-amd64 (...) #1 SMP ... Debian 6.1.192-2 (2025-...)` from a vmlinux. */
