@@ -65,6 +65,17 @@ describe('hand-written DWARF 5 forms', { skip }, () => {
     assert.deepEqual(index.lookup(0x401030n), []);
   });
 
+  it('reports an unknown call site file when DW_AT_call_file is absent', () => {
+    const src = readFileSync(join(fx.dir, 'hand-dwarf5.s'), 'utf8')
+      .replace('	.uleb128 0x12, 0x0b	# high_pc: data1\n	.uleb128 0x58, 0x0b	# call_file: data1\n', '	.uleb128 0x12, 0x0b	# high_pc: data1\n')
+      .replace('	.byte	2		# hand2.c\n', '');
+    writeFileSync(join(fx.dir, 'nocallfile.s'), src);
+    const out = join(fx.dir, 'nocallfile');
+    gcc(fx.dir, ['-nostdlib', '-no-pie', '-Wl,-e,outer_fn', '-o', out, 'nocallfile.s']);
+    const chain = new DwarfIndex(memorySections(dumpDebugSections(out))).lookup(0x401025n);
+    assert.deepEqual(chain.map((f) => `${f.function}@${f.file}:${f.line}`), ['inner_fn@/hand/src/include/inner.h:9', 'shared_fn@??:33']);
+  });
+
   it('finds units that state no ranges at all by their functions', () => {
     // Without DW_AT_high_pc the compile units have no extent (and there is no .debug_aranges).
     const src = readFileSync(join(fx.dir, 'hand-dwarf5.s'), 'utf8')

@@ -167,7 +167,7 @@ export class DwarfIndex {
       const caller = functions[callee.parent];
       const loc: SourceLocation = {
         function: this.functionName(caller, base),
-        file: lines ? lines.fileName(callee.callFile) : UNKNOWN,
+        file: lines && callee.callFile >= 0 ? lines.fileName(callee.callFile) : UNKNOWN,
         line: callee.callLine,
       };
       if (callee.callColumn) loc.column = callee.callColumn;

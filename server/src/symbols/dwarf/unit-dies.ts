@@ -30,6 +30,7 @@ export interface FunctionDie {
   readonly nameValue: AttrValue;
   /** DW_AT_abstract_origin or DW_AT_specification target (.debug_info offset), or -1. */
   readonly origin: number;
+  /** DW_AT_call_file, -1 when absent. */
   readonly callFile: number;
   readonly callLine: number;
   readonly callColumn: number;
@@ -200,7 +201,7 @@ export function readFunctions(c: Cursor, h: UnitHeader, abbrevs: AbbrevTable, ro
       let nameForm = 0, linkageForm = 0, lowForm = 0, highForm = 0, rangesForm = 0;
       let nameValue: AttrValue, linkageValue: AttrValue, lowValue: AttrValue, highValue: AttrValue, rangesValue: AttrValue;
       let origin = -1;
-      let callFile = 0, callLine = 0, callColumn = 0;
+      let callFile = -1, callLine = 0, callColumn = 0;
       for (const a of abbrev.attrs) {
         let form = a.form;
         let ic = a.implicitConst;
