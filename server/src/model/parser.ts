@@ -474,8 +474,8 @@ class DumpReport implements Report {
   frames: Frame[] = [];
   sections: Section[] = [];
   #registers: Register[] | undefined;
-  #source: LogLine[] | undefined;
-  #regLines: number[] | undefined;
+  /** Just the register lines (not the document's line array: reused dumps outlive it). */
+  #regLines: LogLine[] | undefined;
 
   constructor(headerL: LogLine, endLine: number, nums: number[]) {
     this.title = this.headerText = headerL.text.trim();
@@ -487,8 +487,8 @@ class DumpReport implements Report {
 
   get registers(): Register[] {
     if (!this.#registers) {
-      this.#registers = this.#source && this.#regLines ? readRegisters(this.#source, this.#regLines) : [];
-      this.#source = this.#regLines = undefined;
+      this.#registers = this.#regLines ? readRegisters(this.#regLines) : [];
+      this.#regLines = undefined;
     }
     return this.#registers;
   }
@@ -497,9 +497,8 @@ class DumpReport implements Report {
     this.#registers = v;
   }
 
-  deferRegisters(source: LogLine[], regLines: number[]): void {
+  deferRegisters(regLines: LogLine[]): void {
     this.#registers = undefined;
-    this.#source = source;
     this.#regLines = regLines;
   }
 
@@ -716,9 +715,9 @@ function fillStructure(lines: LogLine[], report: Report): void {
     if (t.includes('+0x')) for (const m of mentionsAt(n)) addFrame(l, m, true);
   }
   endRegisters(report.endLine + 1);
-  if (report instanceof DumpReport) report.deferRegisters(lines, regLines);
+  if (report instanceof DumpReport) report.deferRegisters(regLines.map((n) => lines[n]));
   else {
-    report.registers = readRegisters(lines, regLines);
+    report.registers = readRegisters(regLines.map((n) => lines[n]));
   }
   for (const s of report.stacks) {
     if (s.frames.length) pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
@@ -759,10 +758,10 @@ function toFrame(l: LogLine, m: FrameMatch, exact: boolean): Frame {
   return f;
 }
 
-function readRegisters(lines: LogLine[], regLines: number[]): Register[] {
+function readRegisters(regLines: LogLine[]): Register[] {
   const out: Register[] = [];
-  for (const n of regLines) {
-    const l = lines[n];
+  for (const l of regLines) {
+    const n = l.line;
     const esr = ESR.exec(l.text);
     if (esr) {
       const start = l.textStart + esr.index;
