@@ -107,7 +107,10 @@ export class SymbolService {
   vmlinux(ctx: ResolveContext): { object?: DebugObject; error?: string; warnings: string[] } {
     const path = this.vmlinuxPath(ctx.release);
     if (!path) {
-      const error = ctx.release
+      const ignored = !this.trusted() && this.settings().vmlinux.trim() !== '';
+      const error = ignored
+        ? `the workspace is not trusted, so oopsLens.vmlinux from its settings is not used${ctx.release ? ` (and no vmlinux was found for ${ctx.release} in the standard places)` : ''}; trust the workspace to use it`
+        : ctx.release
         ? `no vmlinux configured (oopsLens.vmlinux) and none found for ${ctx.release} in ${vmlinuxCandidates(ctx.release, this.options.root).join(', ')}`
         : 'no vmlinux configured (oopsLens.vmlinux) and the report does not say its kernel release';
       this.setStatus({ state: 'none', text: 'vmlinux: none', tooltip: error });

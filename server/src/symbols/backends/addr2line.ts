@@ -3,7 +3,7 @@
 import type { SourceLocation } from '../bytes';
 import type { DebugObject } from '../debug-object';
 import type { BackendAnswer, SourceBackend } from './backend';
-import { LineProcess } from './line-process';
+import { LineProcess, unsafeArgument } from './line-process';
 import { EM_386, EM_AARCH64, EM_ARM, EM_X86_64 } from '../elf';
 
 const HOST_MACHINE = ({ x64: EM_X86_64, ia32: EM_386, arm64: EM_AARCH64, arm: EM_ARM } as Record<string, number>)[process.arch] ?? -1;
@@ -30,6 +30,8 @@ export class Addr2lineBackend implements SourceBackend {
       query = at.offset;
       section = at.section.name;
     }
+    const refused = unsafeArgument(object.path, 'debug file path') ?? (object.relocatable && section ? unsafeArgument(section, 'section name') : undefined);
+    if (refused) return { inlines: [], error: refused };
     const key = `${object.path}\0${object.relocatable ? section : ''}`;
     let p = this.processes.get(key);
     if (!p) this.processes.set(key, (p = new LineProcess(this.command, args)));

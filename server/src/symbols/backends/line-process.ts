@@ -9,6 +9,17 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * A value (a path from settings, a section name from a debug file) about to become a tool argument:
+ * refused when the tool could read it as an option. Returns the reason, or undefined when it is safe.
+ */
+export function unsafeArgument(value: string, what: string): string | undefined {
+  if (value.startsWith('-')) return `refusing ${what} that starts with '-' (${JSON.stringify(value)}): it would be read as an option`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(value)) return `refusing ${what} with control characters`;
+  return undefined;
+}
+
 export class LineProcess {
   private child?: ChildProcessWithoutNullStreams;
   private readonly queue: Pending[] = [];

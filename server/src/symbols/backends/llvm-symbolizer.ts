@@ -2,7 +2,7 @@
 import type { SourceLocation } from '../bytes';
 import type { DebugObject } from '../debug-object';
 import type { BackendAnswer, SourceBackend } from './backend';
-import { LineProcess } from './line-process';
+import { LineProcess, unsafeArgument } from './line-process';
 
 interface JsonFrame { FunctionName?: string; FileName?: string; Line?: number; Column?: number }
 
@@ -15,6 +15,8 @@ export class LlvmSymbolizerBackend implements SourceBackend {
   async lookup(object: DebugObject, address: bigint): Promise<BackendAnswer> {
     if (object.relocatable)
       return { inlines: [], unsupported: `llvm-symbolizer cannot resolve section-relative addresses of ${object.path}; used the built-in engine` };
+    const refused = unsafeArgument(object.path, 'debug file path');
+    if (refused) return { inlines: [], error: refused };
     let p = this.processes.get(object.path);
     if (!p) {
       p = new LineProcess(this.command, ['--inlining', '--functions=linkage', '--output-style=JSON', `--obj=${object.path}`]);
