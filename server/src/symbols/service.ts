@@ -2,6 +2,8 @@
 // and resolves model frames to symbol + inline chain. Never throws: every problem becomes an
 // `error` or `warnings` entry of the resolution.
 import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { CrashLog, Frame, Report } from '../model/types';
 import type { Settings } from '../settings';
 import type { SourceLocation } from './bytes';
@@ -99,7 +101,7 @@ export class SymbolService {
   /** The vmlinux that would be used for a kernel release (settings first, then standard places). */
   vmlinuxPath(release?: string): string | undefined {
     const configured = this.trusted() ? this.settings().vmlinux.trim() : '';
-    if (configured) return configured;
+    if (configured) return expandHome(configured);
     return release ? discoverVmlinux(release, this.options.root) : undefined;
   }
 
@@ -326,7 +328,7 @@ export class SymbolService {
   }
 
   private moduleDirs(release?: string): string[] {
-    const configured = this.trusted() ? this.settings().modulePaths : [];
+    const configured = this.trusted() ? this.settings().modulePaths.map((p) => expandHome(p.trim())).filter(Boolean) : [];
     const key = release ?? '';
     let std = this.dirCache.get(key);
     if (!std || Date.now() - std.at > STAT_INTERVAL_MS) {
@@ -459,6 +461,11 @@ export function versionMatches(report: string, banner: string): boolean {
     .split(/\s+/)
     .filter(Boolean)
     .every((w) => words.has(w));
+}
+
+/** `~/x` as users write it in settings. */
+function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
 }
 
 function safe<T>(f: () => T): T | undefined {

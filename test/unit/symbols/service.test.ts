@@ -153,7 +153,7 @@ test('bad vmlinux files give a message, never an exception', async () => {
 test('untrusted workspace: paths from settings are not opened', async () => {
   const svc = service({ vmlinux: fx.dwarf5, modulePaths: [fx.dir] }, { trusted: () => false, root: join(scratch, 'empty-root') });
   const r = await svc.resolveFrame(frame('fs_entry', 3, undefined), ctx);
-  assert.match(r.error!, /no vmlinux configured/);
+  assert.match(r.error!, /workspace is not trusted, so oopsLens\.vmlinux from its settings is not used/);
   const m = await svc.resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
   assert.match(m.error!, /no module directories/);
 });
@@ -255,4 +255,17 @@ test('a stripped module next to its separate .ko.debug (objcopy --only-keep-debu
   const s = await service({ modulePaths: [join(dir, 'lib')] }).resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
   assert.equal(s.symbol?.name, 'mod_dispatch');
   assert.match(s.error ?? '', /no DWARF/);
+});
+
+test('~/ in settings means the home directory', async () => {
+  const home = process.env.HOME;
+  process.env.HOME = scratch;
+  try {
+    copyFileSync(fx.dwarf5, join(scratch, 'vmlinux-home'));
+    const r = await service({ vmlinux: '~/vmlinux-home' }).resolveFrame(frame('fs_entry', 3, undefined), ctx);
+    assert.equal(r.object, join(scratch, 'vmlinux-home'));
+    assert.equal(r.error, undefined);
+  } finally {
+    process.env.HOME = home;
+  }
 });
