@@ -38,6 +38,9 @@ function skipRegex(recipe: StackRecipe): RegExp {
   return r;
 }
 
+// One scan instead of nine for the line-by-line walk.
+const STACK_START_ANY = new RegExp(STACK_STARTS.map((r) => r.source).join('|'));
+
 const anyOf = (line: string, res: RegExp[]): boolean => {
   for (const r of res) if (r.test(line)) return true;
   return false;
@@ -95,7 +98,7 @@ function walk(lines: string[], parts: StackPart[], skip: RegExp, extractor: Stac
           ok = false;
           break;
         }
-        if (anyOf(ln, STACK_STARTS)) break;
+        if (STACK_START_ANY.test(ln)) break;
         if (p !== parts.length - 1) {
           const next = parts[p + 1];
           if (next !== STACK) {

@@ -35,16 +35,24 @@ let memo = new Map<string, Facts>();
 let factsLines: LogLine[] = [];
 /** Facts per line of the parse in progress (kept with the model for the next edit). */
 let factsByLine: (Facts | undefined)[] = [];
+let memoLookups = 0;
+let memoHits = 0;
 const MEMO_MAX = 50_000;
 
 function factsAt(n: number): Facts {
   let f = factsByLine[n];
   if (f) return f;
   const text = factsLines[n].text;
-  f = memo.get(text);
+  // Logs without repetition (report-dense syzkaller output) only pay for hashing: stop asking.
+  const useMemo = memoLookups < 4096 || memoHits * 8 > memoLookups;
+  if (useMemo) {
+    memoLookups++;
+    f = memo.get(text);
+    if (f) memoHits++;
+  }
   if (!f) {
     f = { header: matchHeader(text), label: stackLabel(text), pc: matchPcFrame(text), trace: matchTraceFrame(text) };
-    if (text.length <= 512) {
+    if (useMemo && text.length <= 512) {
       if (memo.size >= MEMO_MAX) memo = new Map();
       memo.set(text, f);
     }
@@ -101,6 +109,7 @@ function parse(text: string, previous: CrashLog | undefined): CrashLog {
   const lines = reused ? reused.lines : parseLines(text);
   factsLines = lines;
   factsByLine = reused ? reused.facts : new Array(lines.length);
+  memoLookups = memoHits = 0;
   const log: CrashLog = { lines, reports: [], dumps: [], frames: [] };
   log.banner = findBanner(lines);
   // In a crash(8) transcript only the output of `log`/`dmesg` is a console log; the rest
