@@ -19,9 +19,9 @@ const LOGIN = /^.*? login: (?=[<[])/;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Parse one physical line. `lineNo` is its 0-based index. */
-export function parseLine(raw: string, lineNo: number): LogLine {
+export function parseLine(raw: string, lineNo: number, mayHaveEscapes = true): LogLine {
   let s = raw;
-  if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI, '');
+  if (mayHaveEscapes && s.indexOf('\x1b') >= 0) s = s.replace(ANSI, '');
   // Every field present from the start: one hidden class, no out-of-object property store.
   const out: LogLine = { line: lineNo, raw, textStart: 0, text: s, timestamp: undefined, caller: undefined, level: undefined };
   const n = s.length;
@@ -116,7 +116,9 @@ function callerEnd(s: string, pos: number, out: LogLine): number {
 export function parseLines(text: string): LogLine[] {
   const raws = splitLines(text);
   const out = new Array<LogLine>(raws.length);
-  for (let i = 0; i < raws.length; i++) out[i] = parseLine(raws[i], i);
+  // One scan of the whole text instead of one per line.
+  const escapes = text.indexOf('\x1b') >= 0;
+  for (let i = 0; i < raws.length; i++) out[i] = parseLine(raws[i], i, escapes);
   return out;
 }
 
