@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { RESTRICTED_NOTICE, restartPolicy, stateStatus } from './server-health';
 
 let client: LanguageClient | undefined;
 
@@ -11,11 +12,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  let gaveUp = false;
+  const health = restartPolicy({
+    onGiveUp: (m) => {
+      gaveUp = true;
+      void vscode.window.showErrorMessage(m);
+    },
+  });
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'oops' }],
     synchronize: { configurationSection: 'oopsLens' },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
-    // If the server dies, restart it (the default policy gives up after 5 crashes in 3 minutes).
+    // A function: a restarted server must learn the trust granted since activation.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    // If the server dies, restart it (up to 5 times in 3 minutes); the status bar shows each state.
+    errorHandler: health,
   };
   client = new LanguageClient('oopsLens', 'Oops Lens', serverOptions, clientOptions);
 
@@ -31,16 +41,38 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
   showStatus();
+  // In Restricted Mode say so where the vmlinux would be, and once per workspace in a notification.
+  const serverStatus: { text: string; tooltip?: string } = vscode.workspace.isTrusted
+    ? { text: status.text, tooltip: status.tooltip as string | undefined }
+    : { text: '$(shield) Oops Lens: restricted', tooltip: RESTRICTED_NOTICE };
+  status.text = serverStatus.text;
+  status.tooltip = serverStatus.tooltip;
+  if (!vscode.workspace.isTrusted && !context.workspaceState.get('oopsLens.restrictedNoticeShown')) {
+    void context.workspaceState.update('oopsLens.restrictedNoticeShown', true);
+    void vscode.window.showInformationMessage(RESTRICTED_NOTICE, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+  }
 
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('oopsLens/trust', { trusted: true })),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification('oopsLens/trust', { trusted: true });
+      if (status.text === '$(shield) Oops Lens: restricted') {
+        serverStatus.text = status.text = '$(bug) Oops Lens';
+        serverStatus.tooltip = status.tooltip = 'Oops Lens: no vmlinux in use';
+      }
+    }),
   );
   context.subscriptions.push(
     client.onDidChangeState((e) => {
-      // 1 = Stopped, 2 = Running (vscode-languageclient State)
-      if (e.newState === 1) {
-        status.text = '$(error) Oops Lens stopped';
-        status.tooltip = 'The Oops Lens language server stopped; it restarts automatically. See Output › Oops Lens.';
+      const s = stateStatus(e.newState, health.restarts(), gaveUp);
+      if (s) {
+        status.text = s.text;
+        status.tooltip = s.tooltip;
+      } else {
+        // Running again: the server's last word (vmlinux in use), or the restricted-mode note.
+        status.text = serverStatus.text;
+        status.tooltip = serverStatus.tooltip;
       }
     }),
   );
@@ -87,8 +119,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await client.start();
   client.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
+    serverStatus.text = p.text;
+    serverStatus.tooltip = vscode.workspace.isTrusted ? p.tooltip : `${p.tooltip ?? ''}\n\n${RESTRICTED_NOTICE}`.trim();
     status.text = p.text;
-    status.tooltip = p.tooltip;
+    status.tooltip = serverStatus.tooltip;
   });
   // Readiness signal for the end-to-end tests (forwarded to the workbench console).
   console.log('[oops-lens] language client started');

@@ -36,6 +36,9 @@ export const Protocol = {
   status: 'oopsLens/status',
 };
 
+/** Test-only: OOPS_LENS_TEST_FAULT=<request name> makes that feature throw (test/unit/hardening/lsp-guard.test.ts). */
+const injectedFault = process.env.OOPS_LENS_TEST_FAULT;
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
@@ -93,10 +96,19 @@ export function startServer(connection: Connection): void {
     stateOf,
   );
 
+  // A bug in a timer or an un-awaited promise is logged, never the end of the server.
+  process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+  process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e?.stack ?? e}`));
+
   /** Run a feature; on a bug, log it and answer this request with `fallback`. */
   function guard<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: DocumentState, params: P) => R | Promise<R>) {
     return async (params: P): Promise<R> => {
       try {
+        if (injectedFault === `${name}:async`) {
+          setTimeout(() => { throw new Error(`injected timer fault in ${name}`); }, 0);
+          void Promise.reject(new Error(`injected rejection in ${name}`));
+        }
+        if (injectedFault === name) throw new Error(`injected fault in ${name} (OOPS_LENS_TEST_FAULT)`);
         const doc = stateOf(params.textDocument.uri);
         return doc ? await fn(doc, params) : fallback;
       } catch (e) {
