@@ -1,6 +1,7 @@
 // Kernel version string -> the tag web source browsers (Elixir, git.kernel.org) know.
 // A report prints a release (`uname -r`: 6.1.0-56-amd64) and a version (`#1 SMP ... Debian 6.1.192-2`);
 // distributions encode the upstream version differently, and some only give the base release.
+import { debianUpstream, describedCommit, parseUpstream, ubuntuUpstream, upstreamTag } from './kernel-version';
 
 export interface WebVersion {
   /** Tag to put in `${version}`: `v6.1.192`, `v6.8-rc3`, `latest`. */
@@ -20,52 +21,21 @@ export interface KernelIdentity {
   version?: string;
 }
 
-interface Upstream {
-  major: number;
-  minor: number;
-  patch: number;
-  /** 4th component of 2.6.x.y stable releases. */
-  sub?: number;
-  rc?: number;
-}
-
-/** `v6.1`, `v6.1.76`, `v6.8-rc3`, `v2.6.32.71`: the upstream tag naming (x.y.0 has no `.0`). */
-export function upstreamTag(u: Upstream): string {
-  let t = `v${u.major}.${u.minor}`;
-  if (u.major === 2 && u.minor === 6) {
-    t += `.${u.patch}`;
-    if (u.sub) t += `.${u.sub}`;
-  } else if (u.patch > 0 && u.rc === undefined) t += `.${u.patch}`;
-  if (u.rc !== undefined) t += `-rc${u.rc}`;
-  return t;
-}
-
-/** Parse the leading `X.Y[.Z[.W]][-rcN]` of a version; rest = what follows. */
-function parseUpstream(s: string): { u: Upstream; rest: string } | undefined {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-rc(\d+))?/.exec(s);
-  if (!m) return undefined;
-  const u: Upstream = { major: +m[1], minor: +m[2], patch: m[3] ? +m[3] : 0 };
-  if (m[4]) u.sub = +m[4];
-  if (m[5]) u.rc = +m[5];
-  return { u, rest: s.slice(m[0].length) };
-}
+// The parsing lives in kernel-version.ts; this module decides which tag links show.
+export { upstreamTag } from './kernel-version';
 
 const BACKPORTS = 'carries backports: lines may differ from upstream; set oopsLens.web.sourceUrl to your distribution\'s source browser for exact lines';
 
 /** Versions embedded in the `#1 SMP ...` version string, which beat the release's ABI number. */
 function fromVersionString(version: string): WebVersion | undefined {
   // Debian: `#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)`, also `Debian 4.19.160-2`.
-  let m = /\bDebian (\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)[-~+ )]/.exec(version + ' ');
-  if (m) {
-    const p = parseUpstream(m[1])!;
-    return { tag: upstreamTag(p.u), exact: true, from: 'version', note: `Debian package ${m[1]}` };
-  }
+  const deb = debianUpstream(version);
+  if (deb) return { tag: upstreamTag(deb.u), exact: true, from: 'version', note: `Debian package ${deb.text}` };
   // Ubuntu's version_signature: `Ubuntu 5.15.0-91.101-generic 5.15.131`.
-  m = /\bUbuntu \d+\.\d+\.\d+-\S+ (\d+\.\d+\.\d+)\b/.exec(version);
-  if (m) {
-    const p = parseUpstream(m[1])!;
+  const ubuntu = ubuntuUpstream(version);
+  if (ubuntu) {
     return {
-      tag: upstreamTag(p.u), exact: false, from: 'version', note: `Ubuntu kernel based on ${m[1]}`,
+      tag: upstreamTag(ubuntu.u), exact: false, from: 'version', note: `Ubuntu kernel based on ${ubuntu.text}`,
       warning: `Ubuntu kernel ${BACKPORTS}`,
     };
   }
@@ -98,10 +68,11 @@ function fromRelease(release: string): WebVersion | undefined {
   if (next) return { tag: base, exact: false, from: 'release', note: `linux-next ${next[1]}: links point to the base tag ${base}` };
   // syzbot / git describe: 6.6.0-rc4-syzkaller-00123-gdeadbeef1234, 6.1.0-00042-gabcdef0
   const syz = /-syzkaller/.test(rest);
-  const desc = /-(\d+)-g([0-9a-f]{7,40})/.exec(rest);
+  const described = describedCommit(rest);
+  const desc = described?.after !== undefined ? described : undefined;
   if (syz || desc) {
     const what = syz ? 'syzkaller build' : 'git build';
-    const commit = desc ? `, ${desc[1]} commits after the tag (commit ${desc[2]})` : '';
+    const commit = desc ? `, ${desc.after} commits after the tag (commit ${desc.commit})` : '';
     return { tag: base, exact: false, from: 'release', note: `${what}${commit}: links point to the base tag ${base}` };
   }
   if (/(^|[-.])dirty\b|\+$/.test(rest) || rest === '+') {
