@@ -585,31 +585,44 @@ const HEX_BYTES = /^[0-9a-f]{2}$|^<[0-9a-f]{2}>$/;
 /** First register name of each register line seen while filling a report (arch detection). */
 const regNamesOf = new WeakMap<Report, Set<string>>();
 
+/** Where fillStructure is in a report: the open stack and register block. */
+class Filler {
+  stack: Stack | undefined;
+  regStart = -1;
+  constructor(readonly report: Report) {}
+
+  pushSection(s: Section): void {
+    this.report.sections.push(s);
+  }
+
+  startStack(kind: StackKind, label: string, line: number): void {
+    this.stack = { kind, label, startLine: line, endLine: line, frames: [] };
+    this.report.stacks.push(this.stack);
+  }
+
+  addFrame(l: LogLine, m: FrameMatch, exact: boolean): Frame {
+    const frame = toFrame(l, m, exact);
+    this.report.frames.push(frame);
+    if (m.source === 'trace') {
+      if (!this.stack) this.startStack('task', 'Call Trace', l.line);
+      this.stack!.frames.push(frame);
+      this.stack!.endLine = l.line;
+    }
+    return frame;
+  }
+
+  endRegisters(line: number): void {
+    if (this.regStart >= 0) this.pushSection({ kind: 'registers', label: 'Registers', startLine: this.regStart, endLine: line - 1 });
+    this.regStart = -1;
+  }
+}
+
+// Closures would be re-created for each of tens of thousands of dumps: state lives in a Filler.
 function fillStructure(lines: LogLine[], report: Report): void {
-  let stack: Stack | undefined;
+  const F = new Filler(report);
   const regLines: number[] = [];
   const regNames = new Set<string>();
   regNamesOf.set(report, regNames);
-  let regStart = -1;
-  const pushSection = (s: Section) => report.sections.push(s);
-  const startStack = (kind: StackKind, label: string, line: number) => {
-    stack = { kind, label, startLine: line, endLine: line, frames: [] };
-    report.stacks.push(stack);
-  };
-  const addFrame = (l: LogLine, m: FrameMatch, exact: boolean) => {
-    const frame = toFrame(l, m, exact);
-    report.frames.push(frame);
-    if (m.source === 'trace') {
-      if (!stack) startStack('task', 'Call Trace', l.line);
-      stack!.frames.push(frame);
-      stack!.endLine = l.line;
-    }
-    return frame;
-  };
-  const endRegisters = (line: number) => {
-    if (regStart >= 0) pushSection({ kind: 'registers', label: 'Registers', startLine: regStart, endLine: line - 1 });
-    regStart = -1;
-  };
 
   for (const n of report.lines) {
     const l = lines[n];
@@ -618,8 +631,8 @@ function fillStructure(lines: LogLine[], report: Report): void {
     const facts = factsAt(n);
     // Fast path for the bulk of every report: a plain call-trace frame.
     if (facts.trace && !facts.pc && !facts.label) {
-      endRegisters(n);
-      addFrame(l, facts.trace, facts.trace.tag === 'P');
+      F.endRegisters(n);
+      F.addFrame(l, facts.trace, facts.trace.tag === 'P');
       continue;
     }
 
@@ -655,7 +668,7 @@ function fillStructure(lines: LogLine[], report: Report): void {
         span: { line: n, start: l.textStart, end: l.raw.length },
         endLine: n,
       };
-      pushSection({ kind: 'modules', label: 'Modules linked in', startLine: n, endLine: n });
+      F.pushSection({ kind: 'modules', label: 'Modules linked in', startLine: n, endLine: n });
       continue;
     }
     if (t.startsWith('Kernel Offset: ')) {
@@ -664,49 +677,49 @@ function fillStructure(lines: LogLine[], report: Report): void {
       continue;
     }
     if (/^\s*Code: /.test(t)) {
-      endRegisters(n);
+      F.endRegisters(n);
       const code = parseCode(l);
       if (code && !report.code) report.code = code;
-      pushSection({ kind: 'code', label: 'Code', startLine: n, endLine: n });
+      F.pushSection({ kind: 'code', label: 'Code', startLine: n, endLine: n });
       continue;
     }
 
     // Stack headings.
     const label = facts.label;
     if (label) {
-      endRegisters(n);
-      if (label[1] === 'task' && stack && (stack.kind === 'irq' || stack.kind === 'nmi' || stack.kind === 'softirq' || stack.kind === 'exception') && /<TASK>/.test(t)) {
-        startStack('task', label[0], n);
-      } else if (label[1] === 'task' && stack && stack.kind === 'task' && stack.frames.length === 0) {
-        stack.label = stack.label + ' ' + label[0];
+      F.endRegisters(n);
+      if (label[1] === 'task' && F.stack && (F.stack.kind === 'irq' || F.stack.kind === 'nmi' || F.stack.kind === 'softirq' || F.stack.kind === 'exception') && /<TASK>/.test(t)) {
+        F.startStack('task', label[0], n);
+      } else if (label[1] === 'task' && F.stack && F.stack.kind === 'task' && F.stack.frames.length === 0) {
+        F.stack.label = F.stack.label + ' ' + label[0];
       } else {
-        startStack(label[1], label[0], n);
+        F.startStack(label[1], label[0], n);
       }
       continue;
     }
     if (/^\s*<\/(?:IRQ|NMI|SOFTIRQ|#[A-Z]+)>\s*$/.test(t)) {
-      if (stack) stack.endLine = n;
-      startStack('task', 'Call Trace (continued)', n);
+      if (F.stack) F.stack.endLine = n;
+      F.startStack('task', 'Call Trace (continued)', n);
       continue;
     }
 
     // Frames: the exact PC line, then trace frames, then mentions in messages.
     const pc = facts.pc;
     if (pc) {
-      endRegisters(n);
-      addFrame(l, pc, pc.source !== 'lr');
-      if (pc.source === 'pc' || pc.source === 'lr') regStart = n + 1;
+      F.endRegisters(n);
+      F.addFrame(l, pc, pc.source !== 'lr');
+      if (pc.source === 'pc' || pc.source === 'lr') F.regStart = n + 1;
       continue;
     }
     const tf = facts.trace;
     if (tf) {
-      endRegisters(n);
-      addFrame(l, tf, tf.tag === 'P');
+      F.endRegisters(n);
+      F.addFrame(l, tf, tf.tag === 'P');
       continue;
     }
     const reg = REG_LINE.exec(t);
     if (reg) {
-      if (regStart < 0) regStart = n;
+      if (F.regStart < 0) F.regStart = n;
       regLines.push(n);
       regNames.add(reg[1]);
       if (reg[1] === 'ra' && t.includes(' gp :')) regNames.add('gp');
@@ -718,18 +731,18 @@ function fillStructure(lines: LogLine[], report: Report): void {
     }
     if (t.startsWith('RIP: ') || t.startsWith('EIP: ')) {
       // User-space RIP (`RIP: 0033:0x47b7a0`) or unknown: still the start of a register block.
-      if (regStart < 0) regStart = n;
+      if (F.regStart < 0) F.regStart = n;
       continue;
     }
-    if (t.includes('+0x')) for (const m of mentionsAt(n)) addFrame(l, m, true);
+    if (t.includes('+0x')) for (const m of mentionsAt(n)) F.addFrame(l, m, true);
   }
-  endRegisters(report.endLine + 1);
+  F.endRegisters(report.endLine + 1);
   if (report instanceof DumpReport) report.deferRegisters(regLines.map((n) => lines[n]));
   else {
     report.registers = readRegisters(regLines.map((n) => lines[n]));
   }
   for (const s of report.stacks) {
-    if (s.frames.length) pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
+    if (s.frames.length) F.pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
   }
   report.sections.sort((a, b) => a.startLine - b.startLine);
 }
