@@ -191,3 +191,28 @@ test('old x86 layout `RIP: 0010:[<addr>]  [<addr>] func+off/size` gives both the
   assert.match(md, /=> foo\+0x1e +48 8b 40 10 +mov 0x10\(%rax\),%rax/);
   assert.match(md, /matches CR2 \(`0x10`\)/);
 });
+
+test('without an absolute RIP/pc, branch targets are named relative to the function', async () => {
+  const doc = documentState('file:///branches.oops', [
+    'kernel BUG at fs/foo.c:12!',
+    'RIP: 0010:foo+0x10/0x40',
+    'Code: 48 85 c0 74 02 eb 00 <0f> 0b e8 00 00 00 00 c3',
+  ].join('\n'));
+  const arm = documentState('file:///branches-arm64.oops', [
+    'kernel BUG at fs/bar.c:3!',
+    'Internal error: Oops - BUG: 00000000f2000800 [#1] SMP',
+    'pstate: 60000005 (nZCv daif -PAN -UAO -TCO -DIT -SSBS BTYPE=--)',
+    'pc : bar+0x8/0x40',
+    'Code: b4000040 (d4210000) 97ffffff 17fffffe',
+  ].join('\n'));
+  const x = (await describeCodeLine(doc, 2))!.markdown;
+  assert.match(x, /foo\+0xc +74 02 +je foo\+0x10\n/);
+  assert.match(x, /foo\+0xe +eb 00 +jmp foo\+0x10\n/);
+  assert.match(x, /foo\+0x12 +e8 00 00 00 00 +call foo\+0x17\n/);
+  assert.match(x, /=> foo\+0x10 +0f 0b +ud2/);
+  const a = (await describeCodeLine(arm, 4))!.markdown;
+  assert.match(a, /bar\+0x4 +b4000040 +cbz x0, bar\+0xc\n/);
+  assert.match(a, /=> bar\+0x8 +d4210000 +brk #0x800/);
+  assert.match(a, /bar\+0xc +97ffffff +bl bar\+0x8\n/);
+  assert.match(a, /bar\+0x10 +17fffffe +b bar\+0x8\n/);
+});

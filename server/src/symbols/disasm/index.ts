@@ -45,12 +45,35 @@ function run(site: CodeSite, cs: ReturnType<typeof armDisassemblerIfLoaded>): Di
   const choice = chooseIsa(site.arch, site.code.unit);
   if ('problem' in choice) return choice;
   const { isa } = choice;
-  if (isa === 'x86_64' || isa === 'i386') return { disassembly: disassembleX86(site.code, isa === 'x86_64' ? 64 : 32, site.pc), assumed: choice.assumed };
-  if (!cs) {
+  // Without the absolute RIP/pc, decode as if the function started at 0 so that branch targets come
+  // out as offsets into the function, then name them `func+0x..` instead of showing made-up addresses.
+  const relative = site.pc === undefined && site.symbol ? BigInt(site.symbol.offset) : undefined;
+  const ip = site.pc ?? relative;
+  let d: Disassembly;
+  if (isa === 'x86_64' || isa === 'i386') d = disassembleX86(site.code, isa === 'x86_64' ? 64 : 32, ip);
+  else if (!cs) {
     const err = armLoadError();
     return err ? { problem: `The arm disassembler (capstone) could not be loaded: ${err}` } : { pending: 'The arm disassembler is loading; hover again in a moment.' };
+  } else d = disassembleArm(cs, site.code, isa, ip);
+  if (relative !== undefined) symbolizeBranches(d, site.symbol!.name);
+  return { disassembly: d, assumed: choice.assumed };
+}
+
+const BRANCH = /^(j[a-z]+|call|loop[a-z]*|xbegin|b\.[a-z]+|cbn?z|tbn?z|blx?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?|b(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?)(?:\.[wn])?$/;
+
+/** Rewrites function-relative branch targets (`0x2c`, `#0x2c`) as `func+0x2c`; drops the fake addresses. */
+function symbolizeBranches(d: Disassembly, name: string): void {
+  const wrap = d.isa === 'x86_64' || d.isa === 'arm64' ? 1n << 64n : 1n << 32n;
+  for (const i of d.insns) {
+    delete i.address;
+    if (!BRANCH.test(i.mnemonic)) continue;
+    // iced prints targets in hex; capstone prints small ones in decimal (`bl #8`).
+    i.operands = i.operands.replace(/#?(0x[0-9a-f]+|\d+)$/, (_m, n: string) => {
+      let v = BigInt(n);
+      if (v >= wrap / 2n) v -= wrap;
+      return v < 0n ? `${name}-0x${(-v).toString(16)}` : `${name}+0x${v.toString(16)}`;
+    });
   }
-  return { disassembly: disassembleArm(cs, site.code, isa, site.pc), assumed: choice.assumed };
 }
 
 /** Synchronous: x86 always; arm once capstone has loaded (loading starts on first call). */
