@@ -1,0 +1,221 @@
+// Resource bounds: DWARF and ELF crafted to allocate (sizes near 2^64, decompression claims) or to
+// loop are refused with a message; a 1 GB sparse "vmlinux" is read lazily (RSS stays small); a
+// 50 MB document keeps the language server answering; a 100k-file tree (opt-in:
+// OOPS_LENS_SLOW_TESTS=1) is searched within the scan caps. Times are printed, not asserted.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, copyFileSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { DwarfError, DwarfIndex } from '../../../server/src/symbols/dwarf';
+import { DebugObject } from '../../../server/src/symbols/debug-object';
+import { ElfError, ElfFile } from '../../../server/src/symbols/elf';
+import { BufferBytes } from '../../../server/src/symbols/file-bytes';
+import { SymbolService } from '../../../server/src/symbols/service';
+import { defaultSettings, type Settings } from '../../../server/src/settings';
+import type { Frame } from '../../../server/src/model/types';
+import { parseCrashLog } from '../../../server/src/model/parser';
+import { memorySections, hasTool } from '../symbols/dwarf-support';
+import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
+import { SHARED } from '../fuzz/text-harness';
+
+const ROOT = join(__dirname, '../../..');
+const gccSkip = !hasTool('gcc') ? 'gcc not installed' : false;
+
+function expectRefusal(f: () => unknown, type: new (...a: never[]) => Error, re: RegExp): void {
+  const t0 = performance.now();
+  assert.throws(f, (e: unknown) => e instanceof type && re.test((e as Error).message));
+  console.log(`  refused in ${(performance.now() - t0).toFixed(1)} ms`);
+}
+
+describe('crafted sizes and counts are refused with a message', () => {
+  it('a DWARF64 unit length near 2^64 and a reserved 32-bit length', () => {
+    const info = new Uint8Array(64);
+    const dv = new DataView(info.buffer);
+    dv.setUint32(0, 0xffffffff, true);
+    dv.setBigUint64(4, 2n ** 64n - 16n, true);
+    dv.setUint16(12, 5, true);
+    const abbrev = new Uint8Array(4);
+    expectRefusal(() => new DwarfIndex(memorySections(new Map([['.debug_info', info], ['.debug_abbrev', abbrev]]))).lookup(0x1000n), DwarfError, /too large/);
+    const reserved = new Uint8Array(64);
+    new DataView(reserved.buffer).setUint32(0, 0xfffffff0, true);
+    expectRefusal(() => new DwarfIndex(memorySections(new Map([['.debug_info', reserved], ['.debug_abbrev', abbrev]]))).lookup(0x1000n), DwarfError, /reserved initial length/);
+  });
+
+  describe('on a gcc-built object', { skip: gccSkip }, () => {
+    let fx: Fixtures;
+    before(() => { fx = buildFixtures(); });
+
+    /** The file with one field of one section header rewritten (ELF64 LE). */
+    function patchSection(path: string, name: string, field: number, value: bigint): Uint8Array {
+      const bytes = new Uint8Array(readFileSync(path));
+      const elf = new ElfFile(new BufferBytes(bytes));
+      const dv = new DataView(bytes.buffer);
+      const shoff = Number(dv.getBigUint64(40, true));
+      const s = elf.section(name)!;
+      dv.setBigUint64(shoff + s.index * 64 + field, value, true);
+      return bytes;
+    }
+
+    it('a section size near 2^64 (sh_size)', () => {
+      expectRefusal(() => DebugObject.fromBuffer('huge-section', patchSection(fx.dwarf5, '.debug_info', 32, 2n ** 64n - 1n)), ElfError, /sh_size too large/);
+    });
+
+    it('a compressed section claiming 2^64 - 1 bytes, or 1.9 GB from a few bytes', () => {
+      for (const claim of [2n ** 64n - 1n, 1_946_157_216n]) {
+        const bytes = new Uint8Array(readFileSync(fx.zlib));
+        const elf = new ElfFile(new BufferBytes(bytes));
+        const s = elf.section('.debug_info')!;
+        new DataView(bytes.buffer).setBigUint64(s.offset + 8, claim, true); // Elf64_Chdr.ch_size
+        const obj = DebugObject.fromBuffer('bomb', bytes);
+        expectRefusal(() => new DwarfIndex(obj.sections).lookup(0x401000n), ElfError, /claims \d+ bytes/);
+        // The service path turns it into a message.
+        assert.match(obj.lookup(0x401000n).error ?? '', /claims \d+ bytes/);
+        const before = process.memoryUsage().rss;
+        obj.lookup(0x401001n); // a failed section is not decompressed again
+        assert.ok(process.memoryUsage().rss - before < 64 * 2 ** 20);
+      }
+    });
+
+    it('a line table and a DIE tree crafted to loop are in dwarf-robust.test.ts (cyclic origins, absurd counts, endless range lists)', () => {
+      assert.ok(readFileSync(join(__dirname, '../symbols/dwarf-robust.test.ts'), 'utf8').includes('cyclic'));
+    });
+  });
+});
+
+describe('a 1 GB sparse vmlinux is read lazily', { skip: gccSkip }, () => {
+  let fx: Fixtures;
+  let dir: string;
+  before(() => {
+    fx = buildFixtures();
+    dir = mkdtempSync(join(tmpdir(), 'oops-sparse-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const frame = (fn: string, offset: number, size?: number): Frame => {
+    const log = parseCrashLog(`BUG: x\nCall Trace:\n ${fn}+0x${offset.toString(16)}/0x${(size ?? 0x40).toString(16)}\n`);
+    return log.reports[0].stacks[0].frames[0];
+  };
+
+  async function resolveWith(vmlinux: string): Promise<{ error?: string; file?: string; ms: number; rssGrowth: number }> {
+    const settings: Settings = { ...defaultSettings, vmlinux };
+    const svc = new SymbolService(() => settings, { root: join(dir, 'no-root') });
+    const rss0 = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const r = await svc.resolveFrame(frame('fs_entry', 3));
+    const out = { error: r.error, file: r.inlines[0]?.file, ms: performance.now() - t0, rssGrowth: process.memoryUsage().rss - rss0 };
+    svc.dispose();
+    return out;
+  }
+
+  it('1 GB of zeros: a clear message at once', async () => {
+    const p = join(dir, 'zeros-vmlinux');
+    closeSync(openSync(p, 'w'));
+    truncateSync(p, 2 ** 30);
+    const r = await resolveWith(p);
+    console.log(`  zeros: ${r.ms.toFixed(0)} ms, RSS +${(r.rssGrowth / 2 ** 20).toFixed(0)} MB: ${r.error}`);
+    assert.match(r.error ?? '', /not an ELF file/);
+    assert.ok(r.rssGrowth < 100 * 2 ** 20);
+  });
+
+  it('a real vmlinux followed by 1 GB of holes still resolves, without reading the file whole', async () => {
+    const p = join(dir, 'padded-vmlinux');
+    copyFileSync(fx.dwarf5, p);
+    const fd = openSync(p, 'r+');
+    ftruncateSync(fd, 2 ** 30);
+    closeSync(fd);
+    const r = await resolveWith(p);
+    console.log(`  padded: ${r.ms.toFixed(0)} ms, RSS +${(r.rssGrowth / 2 ** 20).toFixed(0)} MB, ${r.file ?? r.error}`);
+    assert.equal(r.error, undefined);
+    assert.match(r.file ?? '', /core\.c|\.h$/);
+    assert.ok(r.rssGrowth < 100 * 2 ** 20, `RSS grew ${r.rssGrowth} bytes`);
+  });
+});
+
+describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, () => {
+  const source = join(SHARED, 'corpus/real-kernel/logs/sysrq-t-many.log');
+  let text = '';
+  try { text = readFileSync(source, 'utf8'); } catch { /* corpus absent */ }
+
+  it('every feature answers on it (bounded results), then a small document is served', { skip: !text && 'corpus absent' }, async () => {
+    const big = text.repeat(Math.ceil((50 * 2 ** 20) / text.length));
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    conn.onRequest('workspace/configuration', () => [{}]);
+    conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.listen();
+    try {
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
+      await conn.sendNotification('initialized', {});
+      const uri = 'file:///big/sysrq-t-50MB.oops';
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'oops', version: 1, text: big } });
+      const td = { textDocument: { uri } };
+      const whole = { start: { line: 0, character: 0 }, end: { line: 2_000_000, character: 0 } };
+      const timings: string[] = [];
+      const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
+        const t0 = performance.now();
+        const r = await p;
+        timings.push(`${name} ${(performance.now() - t0).toFixed(0)} ms`);
+        return r;
+      };
+      const symbols = await timed('documentSymbol', conn.sendRequest('textDocument/documentSymbol', td) as Promise<unknown[]>);
+      assert.ok(symbols.length > 0);
+      await timed('foldingRange', conn.sendRequest('textDocument/foldingRange', td));
+      await timed('semanticTokens', conn.sendRequest('textDocument/semanticTokens/full', td));
+      const links = await timed('documentLink', conn.sendRequest('textDocument/documentLink', td) as Promise<unknown[]>);
+      assert.ok(links.length <= 5000, `${links.length} links`);
+      await timed('inlayHint', conn.sendRequest('textDocument/inlayHint', { ...td, range: whole }));
+      await timed('codeLens', conn.sendRequest('textDocument/codeLens', td));
+      await timed('hover', conn.sendRequest('textDocument/hover', { ...td, position: { line: 1_000, character: 20 } }));
+      await timed('codeAction', conn.sendRequest('textDocument/codeAction', { ...td, range: whole, context: { diagnostics: [] } }));
+      const small = 'file:///big/small.oops';
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: small, languageId: 'oops', version: 1, text: 'BUG: kernel NULL pointer dereference, address: 0000000000000008\nCall Trace:\n foo+0x1/0x2\n' } });
+      const smallSymbols = await timed('small documentSymbol', conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: small } }) as Promise<unknown[]>);
+      assert.equal(smallSymbols.length, 1);
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      console.log(`  50 MB document (${big.length} chars): ${timings.join(', ')}; server RSS ${(rss / 2 ** 20).toFixed(0)} MB`);
+      assert.equal(proc.exitCode, null);
+    } finally {
+      conn.dispose();
+      proc.kill();
+    }
+  });
+});
+
+describe('a 100k-file tree as modulePaths (opt-in: OOPS_LENS_SLOW_TESTS=1)', { skip: process.env.OOPS_LENS_SLOW_TESTS !== '1' && 'set OOPS_LENS_SLOW_TESTS=1', timeout: 600_000 }, () => {
+  let fx: Fixtures;
+  let dir: string;
+  before(() => {
+    fx = buildFixtures();
+    dir = mkdtempSync(join(tmpdir(), 'oops-100k-'));
+    for (let d = 0; d < 1000; d++) {
+      const sub = join(dir, `d${d % 10}`, `sub${d}`);
+      mkdirSync(sub, { recursive: true });
+      for (let f = 0; f < 100; f++) writeFileSync(join(sub, f % 10 === 0 ? `mod_${d}_${f}.ko` : `file${f}.c`), '');
+    }
+    const deep = join(dir, 'd9', 'sub999', 'deep');
+    mkdirSync(deep, { recursive: true });
+    copyFileSync(fx.module, join(deep, 'fixture_mod.ko'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds the module within the scan caps and answers a missing one with a message', async () => {
+    const settings: Settings = { ...defaultSettings, modulePaths: [dir], sourceRoots: [dir] };
+    const svc = new SymbolService(() => settings, { root: join(dir, 'no-root') });
+    let t0 = performance.now();
+    const found = await svc.module('fixture_mod', { release: '6.1.0-fixture' });
+    const first = performance.now() - t0;
+    t0 = performance.now();
+    const missing = await svc.module('no_such_mod', { release: '6.1.0-fixture' });
+    const second = performance.now() - t0;
+    console.log(`  100k files: first module lookup ${first.toFixed(0)} ms (scan), next ${second.toFixed(0)} ms`);
+    assert.ok(found.object, found.error);
+    assert.match(missing.error ?? '', /no_such_mod/);
+    svc.dispose();
+  });
+});
