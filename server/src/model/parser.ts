@@ -737,9 +737,9 @@ function fillStructure(lines: LogLine[], report: Report): void {
     if (t.includes('+0x')) for (const m of mentionsAt(n)) F.addFrame(l, m, true);
   }
   F.endRegisters(report.endLine + 1);
-  if (report instanceof DumpReport) report.deferRegisters(regLines.map((n) => lines[n]));
+  if (report instanceof DumpReport) report.deferRegisters(linesAt(lines, regLines));
   else {
-    report.registers = readRegisters(regLines.map((n) => lines[n]));
+    report.registers = readRegisters(linesAt(lines, regLines));
   }
   for (const s of report.stacks) {
     if (s.frames.length) F.pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
@@ -778,6 +778,12 @@ function toFrame(l: LogLine, m: FrameMatch, exact: boolean): Frame {
   if (m.fileLine !== undefined) f.fileLine = m.fileLine;
   if (m.inline !== undefined) f.inline = m.inline;
   return f;
+}
+
+function linesAt(lines: LogLine[], nums: number[]): LogLine[] {
+  const out = new Array<LogLine>(nums.length);
+  for (let i = 0; i < nums.length; i++) out[i] = lines[nums[i]];
+  return out;
 }
 
 function readRegisters(regLines: LogLine[]): Register[] {
@@ -825,21 +831,29 @@ function parseCode(l: LogLine): CodeDump | undefined {
   return undefined;
 }
 
+const isRip = (f: Frame): boolean => f.source === 'rip';
+const isPc = (f: Frame): boolean => f.source === 'pc';
+const isPcOrLr = (f: Frame): boolean => f.source === 'pc' || f.source === 'lr';
+const isArm64Entry = (f: Frame): boolean => /^el[01]h?_?\d*t?_64_/.test(f.function) || f.function.startsWith('__arm64_sys_');
+const isX86Entry = (f: Frame): boolean => f.function.startsWith('__x64_sys_') || f.function === 'entry_SYSCALL_64_after_hwframe';
+const registerName = (x: Register): string => x.name;
+
 function detectArch(r: Report): Arch {
-  const names = regNamesOf.get(r) ?? new Set(r.registers.map((x) => x.name));
-  if (r.frames.some((f) => f.source === 'rip') || names.has('RAX') || names.has('RSP')) return 'x86_64';
+  const names = regNamesOf.get(r) ?? new Set(r.registers.map(registerName));
+  // `PC is at`/`NIP` lines are exact-PC frames too: tell arm and powerpc apart before x86's RIP.
+  if (names.has('psr') || names.has('r10') || names.has('r7')) return 'arm';
+  if (names.has('NIP') || names.has('MSR')) return 'powerpc';
+  if (r.frames.some(isRip) || names.has('RAX') || names.has('RSP')) return 'x86_64';
   if (names.has('EAX') || names.has('ESP')) return 'i386';
-  if (r.frames.some((f) => f.source === 'pc' || f.source === 'lr') && (names.has('x29') || names.has('x0') || names.has('pstate') || names.has('sp')))
-    return r.frames.some((f) => f.source === 'pc') && names.has('epc') ? 'riscv' : 'arm64';
+  if (r.frames.some(isPcOrLr) && (names.has('x29') || names.has('x0') || names.has('pstate') || names.has('sp')))
+    return r.frames.some(isPc) && names.has('epc') ? 'riscv' : 'arm64';
   if (names.has('epc') || names.has('ra') && names.has('gp')) return 'riscv';
   if (names.has('NIP') || names.has('MSR')) return 'powerpc';
   const rel = r.kernel.release ?? '';
   if (/arm64|aarch64/.test(rel)) return 'arm64';
   if (/amd64|x86_64/.test(rel)) return 'x86_64';
-  if (r.stacks.some((s) => s.frames.some((f) => /^el[01]h?_?\d*t?_64_/.test(f.function) || f.function.startsWith('__arm64_sys_'))))
-    return 'arm64';
-  if (r.stacks.some((s) => s.frames.some((f) => f.function.startsWith('__x64_sys_') || f.function === 'entry_SYSCALL_64_after_hwframe')))
-    return 'x86_64';
+  for (const s of r.stacks) if (s.frames.some(isArm64Entry)) return 'arm64';
+  for (const s of r.stacks) if (s.frames.some(isX86Entry)) return 'x86_64';
   return 'unknown';
 }
 
@@ -850,7 +864,7 @@ function detectArch(r: Report): Arch {
  */
 function markExactFrames(r: Report): void {
   if (r.arch !== 'arm64' && r.arch !== 'riscv') return;
-  const pc = r.frames.find((f) => f.source === 'pc');
+  const pc = r.frames.find(isPc);
   for (const s of r.stacks) {
     const first = s.frames[0];
     if (first && pc && first.function === pc.function && first.offset === pc.offset && first.module === pc.module) first.exact = true;
