@@ -76,6 +76,24 @@ describe('hand-written DWARF 5 forms', { skip }, () => {
     assert.deepEqual(chain.map((f) => `${f.function}@${f.file}:${f.line}`), ['inner_fn@/hand/src/include/inner.h:9', 'shared_fn@??:33']);
   });
 
+  it('prefers the inlined call over a caller piece shorter than it (as llvm-symbolizer)', () => {
+    // shared_fn's pieces become [+0,+2) [+2,+6) [+6,+16): the inlined call [+4,+10) is longer than
+    // the piece [+2,+6) holding +4, so the shortest-range rule alone would answer shared_fn.
+    const src = readFileSync(join(fx.dir, 'hand-dwarf5.s'), 'utf8')
+      .replace('	.quad	second_fn + 2\n	.quad	second_fn + 4\n', '	.quad	second_fn + 2\n	.quad	second_fn + 6\n')
+      .replace('	.quad	second_fn + 4\n	.quad	second_fn + 16\n.Laddr_end:', '	.quad	second_fn + 6\n	.quad	second_fn + 16\n.Laddr_end:');
+    writeFileSync(join(fx.dir, 'pieces.s'), src);
+    const out = join(fx.dir, 'pieces');
+    gcc(fx.dir, ['-nostdlib', '-no-pie', '-Wl,-e,outer_fn', '-o', out, 'pieces.s']);
+    const pieces = new DwarfIndex(memorySections(dumpDebugSections(out)));
+    const llvm = llvmSymbolizer(out, [0x401024n, 0x401025n])[0];
+    for (const a of [0x401024n, 0x401025n]) {
+      const chain = pieces.lookup(a);
+      assert.deepEqual(chain.map((f) => f.function), ['inner_fn', 'shared_fn']);
+      assert.deepEqual(chain.map((f) => `${f.file}:${f.line}`), llvm.map((f) => `${f.file}:${f.line}`));
+    }
+  });
+
   it('finds units that state no ranges at all by their functions', () => {
     // Without DW_AT_high_pc the compile units have no extent (and there is no .debug_aranges).
     const src = readFileSync(join(fx.dir, 'hand-dwarf5.s'), 'utf8')

@@ -53,8 +53,11 @@ export class FunctionIndex {
   }
 
   /**
-   * GNU addr2line's choice: among functions whose single range contains `address`, the one with
-   * the shortest such range; on ties the later DIE (the deeper one). -1 when none.
+   * GNU addr2line's choice: among functions whose single range containing `address` is the
+   * shortest; on ties the later DIE (the deeper one). If a function nested in that one also
+   * contains the address (possible only when a caller's range is split into pieces shorter than
+   * the inlined call, which compilers do not emit), the innermost such one, as llvm-symbolizer
+   * answers. -1 when none.
    */
   bestFit(address: bigint): number {
     const lows = this.lows;
@@ -82,6 +85,12 @@ export class FunctionIndex {
           if (best < 0 || len < bestLen || (len === bestLen && i > best)) { best = i; bestLen = len; }
         }
       }
+    }
+    if (best < 0) return best;
+    // Preorder: the last containing function of the subtree is the innermost one.
+    for (let i = this.subtreeEnd[best] - 1; i > best; i--) {
+      const r = fns[i].ranges;
+      for (let j = 0; j < r.length; j += 2) if (address >= r[j] && address < r[j + 1]) return i;
     }
     return best;
   }
