@@ -43,6 +43,8 @@ const hangs = [];
 const outliers = [];
 let peakHeap = 0;
 const started = Date.now();
+const children = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const c of children) c.kill('SIGKILL'); process.exit(130); });
 
 /** Runs consecutive chunks of one kind in one process; resolves when the batch ends (or is killed). */
 function runBatch(kind, firstChunk, count) {
@@ -51,6 +53,7 @@ function runBatch(kind, firstChunk, count) {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.add(child);
     let last = Date.now();
     let next = firstChunk;
     let stderr = '';
@@ -81,6 +84,7 @@ function runBatch(kind, firstChunk, count) {
       }
     });
     child.on('exit', (code, signal) => {
+      children.delete(child);
       clearInterval(watchdog);
       if (code !== 0 && signal !== 'SIGKILL') failures.push({ type: 'exit', kind, chunk: next, code, signal, error: stderr.split('\n').slice(-5).join('\n') });
       // Chunks the batch did not reach (killed on a hang, or died) go back to the queue, minus the bad one.
