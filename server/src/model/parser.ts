@@ -298,9 +298,9 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
     const titleLine = lines[start].text.trim() || lines[i].text.trim();
     const r = emptyReport(lines, start, end, nums, 'dump');
     r.title = r.headerText = titleLine.slice(0, 200);
-    fillStructure(lines, r);
+    const names = fillStructure(lines, r);
     if (!r.kernel.release && banner) r.kernel = { ...banner };
-    r.arch = detectArch(r);
+    r.arch = detectArch(r, names);
     markExactFrames(r);
     out.push(r);
     for (const n of nums) taken[n] = 1;
@@ -519,9 +519,9 @@ class DumpReport implements Report {
 
 function buildReport(lines: LogLine[], r: OpenReport, banner: KernelInfo | undefined): Report {
   const report = emptyReport(lines, r.headerLine, r.lines[r.lines.length - 1], r.lines, r.header.kind);
-  fillStructure(lines, report);
+  const names = fillStructure(lines, report);
   if (!report.kernel.release && banner) report.kernel = { ...banner };
-  report.arch = detectArch(report);
+  report.arch = detectArch(report, names);
   markExactFrames(report);
 
   const t = titleReport(lines, r.lines, r.header, r.headerLine);
@@ -582,8 +582,6 @@ const REG_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7})\s?:\s*(?:[0-9a-f]{4}:)?([0-9a-f]
 const ESR = /\b(ESR|FAR)\s*=\s*0x([0-9a-f]+)/;
 const HEX_BYTES = /^[0-9a-f]{2}$|^<[0-9a-f]{2}>$/;
 
-/** First register name of each register line seen while filling a report (arch detection). */
-const regNamesOf = new WeakMap<Report, Set<string>>();
 
 /** Where fillStructure is in a report: the open stack and register block. */
 class Filler {
@@ -618,11 +616,11 @@ class Filler {
 }
 
 // Closures would be re-created for each of tens of thousands of dumps: state lives in a Filler.
-function fillStructure(lines: LogLine[], report: Report): void {
+/** Fill stacks, frames, registers, sections...; returns the register names seen (for arch detection). */
+function fillStructure(lines: LogLine[], report: Report): Set<string> {
   const F = new Filler(report);
   const regLines: number[] = [];
   const regNames = new Set<string>();
-  regNamesOf.set(report, regNames);
 
   for (const n of report.lines) {
     const l = lines[n];
@@ -745,6 +743,7 @@ function fillStructure(lines: LogLine[], report: Report): void {
     if (s.frames.length) F.pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
   }
   report.sections.sort((a, b) => a.startLine - b.startLine);
+  return regNames;
 }
 
 function stackLabel(t: string): [string, StackKind] | undefined {
@@ -836,10 +835,9 @@ const isPc = (f: Frame): boolean => f.source === 'pc';
 const isPcOrLr = (f: Frame): boolean => f.source === 'pc' || f.source === 'lr';
 const isArm64Entry = (f: Frame): boolean => /^el[01]h?_?\d*t?_64_/.test(f.function) || f.function.startsWith('__arm64_sys_');
 const isX86Entry = (f: Frame): boolean => f.function.startsWith('__x64_sys_') || f.function === 'entry_SYSCALL_64_after_hwframe';
-const registerName = (x: Register): string => x.name;
 
-function detectArch(r: Report): Arch {
-  const names = regNamesOf.get(r) ?? new Set(r.registers.map(registerName));
+/** `names`: first register name of each register line (what fillStructure returns). */
+function detectArch(r: Report, names: Set<string>): Arch {
   // `PC is at`/`NIP` lines are exact-PC frames too: tell arm and powerpc apart before x86's RIP.
   if (names.has('psr') || names.has('r10') || names.has('r7')) return 'arm';
   if (names.has('NIP') || names.has('MSR')) return 'powerpc';
