@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const files: [string, string | undefined][] = [['dwarf5', fx.dwarf5], ['dwarf4', fx.dwarf4], ['zlib', fx.zlib], ['zlib-gnu', fx.zlibGnu], ['zstd', fx.zstd], ['module', fx.module], ['module32', fx.module32]];
     const seeds = files.filter((f): f is [string, string] => !!f[1]).map(([n, p]) => loadElfSeed(n, p));
     for (let c = first; c < first + chunks; c++) {
-      const budget = new Budget('elf', 2000, 0);
+      const budget = new Budget('elf', 1000, 0);
       const counts = { answered: 0, refused: 0, lookups: 0, lookupErrors: 0 };
       const seed = baseSeed * 1_000_003 + c;
       const r = fc.check(

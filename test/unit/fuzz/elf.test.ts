@@ -13,7 +13,7 @@ const skip = !hasTool('gcc') || !hasTool('objcopy') ? 'gcc/binutils not installe
 describe('ELF/DWARF fuzz: mutated objects', { skip, timeout: 120_000 }, () => {
   let fx: Fixtures;
   let seeds: ElfSeed[];
-  const budget = new Budget('elf', 2000, 0);
+  const budget = new Budget('elf', 1000, 0);
   const counts = { inputs: 0, refusedAtOpen: 0, refusedLater: 0, answered: 0, lookups: 0, lookupErrors: 0 };
   before(() => {
     fx = buildFixtures();
