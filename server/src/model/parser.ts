@@ -616,6 +616,8 @@ class Filler {
 }
 
 // Closures would be re-created for each of tens of thousands of dumps: state lives in a Filler.
+const byStartLine = (a: Section, b: Section): number => a.startLine - b.startLine;
+
 /** Fill stacks, frames, registers, sections...; returns the register names seen (for arch detection). */
 function fillStructure(lines: LogLine[], report: Report): Set<string> {
   const F = new Filler(report);
@@ -742,7 +744,7 @@ function fillStructure(lines: LogLine[], report: Report): Set<string> {
   for (const s of report.stacks) {
     if (s.frames.length) F.pushSection({ kind: 'stack', label: s.label, startLine: s.startLine, endLine: s.endLine });
   }
-  report.sections.sort((a, b) => a.startLine - b.startLine);
+  if (report.sections.length > 1) report.sections.sort(byStartLine);
   return regNames;
 }
 
