@@ -85,7 +85,12 @@ export function disassemblyUri(docUri: string, line: number, compare = false): s
 export async function disassemblyContent(uri: string, stateOf: (uri: string) => DocumentState | undefined, ctx?: FeatureContext): Promise<string | undefined> {
   const m = /^oops-disasm:\/L(\d+)\/(compare\/)?(.*)\.md$/.exec(uri);
   if (!m) return undefined;
-  const docUri = decodeURIComponent(m[3]);
+  let docUri: string;
+  try {
+    docUri = decodeURIComponent(m[3]);
+  } catch {
+    return `Not a document URI: ${m[3]}`; // a malformed %-escape in a hand-made URI
+  }
   const doc = stateOf(docUri);
   if (!doc) return `The document ${docUri} is no longer open.`;
   const line = Number(m[1]) - 1;

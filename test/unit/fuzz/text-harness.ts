@@ -22,7 +22,7 @@ import { crashSessionCodeActions, crashSessionDiagnostics } from '../../../serve
 import { provideCodeActions } from '../../../server/src/features/code-actions';
 import { FixCommands, FixService } from '../../../server/src/features/fix-commands';
 import { provideInlayHints } from '../../../server/src/features/inlay-hints';
-import { provideCodeLenses, DISASSEMBLE_COMMAND } from '../../../server/src/features/code-lens';
+import { codeLines, disassemblyContent, disassemblyUri, provideCodeLenses, DISASSEMBLE_COMMAND } from '../../../server/src/features/code-lens';
 import { executeDecode } from '../../../server/src/features/decode-command';
 import { parseCrashLog } from '../../../server/src/model/parser';
 import { SymbolService } from '../../../server/src/symbols/service';
@@ -279,5 +279,12 @@ export async function exerciseText(text: string, ctx: FeatureContext & { failure
     for (const d of defs ?? []) if (!SAFE_SCHEME.test(d.uri)) throw new FeatureFailure('definition', `uri ${d.uri}`);
   }
   if (pick % 4 === 0) await executeDecode(doc, ctx);
+  // `oops-disasm:` documents (disassembly and the comparison with the debug file) of the first Code: lines,
+  // and hand-made URIs a client could send.
+  const stateOf = (u: string) => (u === doc.uri ? doc : undefined);
+  for (const line of codeLines(doc).slice(0, 2)) for (const compare of [false, true]) checkMarkdown('disassembly', (await disassemblyContent(disassemblyUri(doc.uri, line, compare), stateOf, ctx)) ?? '');
+  if (pick % 8 === 1) {
+    for (const u of [`oops-disasm:/L${pick}/${encodeURIComponent(doc.uri)}.md`, 'oops-disasm:/L0/%E0%A4%A.md', `oops-disasm:/L-1/compare/${encodeURIComponent(doc.uri)}.md`]) await disassemblyContent(u, stateOf, ctx);
+  }
   if (ctx.failures.length) throw new FeatureFailure('log', ctx.failures.splice(0).join('\n'));
 }
