@@ -4,7 +4,7 @@
 // its time budget, memory bounded (workers run with a capped heap; running out is a crash).
 //
 //   node bench/fuzz.mjs [--inputs 1000000] [--text-share 0.15] [--workers 2] [--seed 1] [--chunk 500]
-//                       [--hang-seconds 120] [--heap-mb 2048] [--minutes M]
+//                       [--hang-seconds 120] [--heap-mb 2048] [--batch 100] [--minutes M]
 //
 // A failure prints the worker kind and chunk seed; re-run one chunk with
 //   node --import tsx test/unit/fuzz/campaign.ts <kind> <seed> 1 <chunk> <chunkIndex>
@@ -26,6 +26,8 @@ const seed = opt('seed', 1);
 const chunk = opt('chunk', 500);
 const hangMs = opt('hang-seconds', 120) * 1000;
 const heapMb = opt('heap-mb', 2048);
+// Chunks per worker process: each process builds the gcc fixtures and loads the corpus once.
+const batch = opt('batch', 100);
 const deadline = opt('minutes', 0) ? Date.now() + opt('minutes', 0) * 60_000 : Infinity;
 
 const plan = { text: Math.ceil((total * textShare) / chunk), elf: Math.ceil((total * (1 - textShare)) / chunk) };
@@ -102,10 +104,10 @@ function progress() {
 
 async function worker() {
   while (queue.length && Date.now() < deadline) {
-    // Take up to 20 consecutive chunks of one kind: one process start per batch.
+    // Take up to `batch` consecutive chunks of one kind: one process start per batch.
     const head = queue.shift();
     let count = 1;
-    while (count < 20 && queue.length) {
+    while (count < batch && queue.length) {
       const i = queue.findIndex((q) => q.kind === head.kind && q.chunk === head.chunk + count);
       if (i < 0) break;
       queue.splice(i, 1);
