@@ -210,13 +210,9 @@ function sameKernel(a: KernelInfo | undefined, b: KernelInfo | undefined): boole
 
 /** Every frame, in document order: reports, dumps, `%pS` mentions elsewhere, crash session frames. */
 function collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Frame[] {
-  const fromReports: Frame[] = [];
-  for (const r of log.reports) for (const f of r.frames) fromReports.push(f);
-  const fromDumps: Frame[] = [];
-  for (const d of log.dumps) {
-    for (const f of d.frames) fromDumps.push(f);
-    for (const n of d.lines) taken[n] = 1;
-  }
+  // findDumps already marked its lines in `taken`.
+  const fromReports = concatFrames(log.reports);
+  const fromDumps = concatFrames(log.dumps);
   const mentions: Frame[] = [];
   for (const l of lines) {
     if (taken[l.line] || l.text.length > MAX_LINE) continue;
@@ -227,6 +223,15 @@ function collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Fram
   let out = mergeSorted(sortedFrames(fromReports), sortedFrames(fromDumps));
   out = mergeSorted(out, mentions);
   if (log.session) out = mergeSorted(out, sortedFrames([...log.session.frames]));
+  return out;
+}
+
+function concatFrames(reports: Report[]): Frame[] {
+  let total = 0;
+  for (const r of reports) total += r.frames.length;
+  const out = new Array<Frame>(total);
+  let k = 0;
+  for (const r of reports) for (let i = 0; i < r.frames.length; i++) out[k++] = r.frames[i];
   return out;
 }
 
