@@ -65,6 +65,7 @@ export class SymbolService {
   private readonly dirCache = new Map<string, { dirs: string[]; at: number }>();
   private readonly objectIds = new WeakMap<DebugObject, number>();
   private readonly warmed = new WeakSet<DebugObject>();
+  private readonly separate = new WeakMap<DebugObject, DebugObject>();
   private nextObjectId = 1;
   private backend?: SourceBackend;
   private backendKind?: string;
@@ -118,11 +119,12 @@ export class SymbolService {
       this.setStatus({ state: 'none', text: 'vmlinux: none', tooltip: error });
       return { error, warnings: [] };
     }
-    const opened = this.open(path);
-    if (!opened.object) {
-      this.setStatus({ state: 'error', vmlinux: path, text: 'vmlinux: error', tooltip: opened.error });
-      return { error: opened.error, warnings: [] };
+    const found = this.open(path);
+    if (!found.object) {
+      this.setStatus({ state: 'error', vmlinux: path, text: 'vmlinux: error', tooltip: found.error });
+      return { error: found.error, warnings: [] };
     }
+    const opened = { object: this.withSeparateDebug(found.object) };
     const warnings = this.verifyVmlinux(opened.object, ctx);
     this.setStatus(
       warnings.length
@@ -327,6 +329,23 @@ export class SymbolService {
     return opened;
   }
 
+  /**
+   * A stripped file (no DWARF) whose build ID has a separate debug file in the standard place,
+   * `/usr/lib/debug/.build-id/ab/cdef….debug`: that file instead (it has the symbols too).
+   */
+  private withSeparateDebug(object: DebugObject): DebugObject {
+    if (this.separate.has(object)) return this.separate.get(object)!;
+    let chosen = object;
+    const id = safe(() => (object.sections.hasDwarf ? undefined : object.buildId));
+    if (id && id.length > 2) {
+      const path = join(this.options.root ?? '/', 'usr/lib/debug/.build-id', id.slice(0, 2), `${id.slice(2)}.debug`);
+      const o = this.open(path).object;
+      if (o && o.buildId === id && safe(() => o.sections.hasDwarf)) chosen = o;
+    }
+    this.separate.set(object, chosen);
+    return chosen;
+  }
+
   private moduleDirs(release?: string): string[] {
     const configured = this.trusted() ? this.settings().modulePaths.map((p) => expandHome(p.trim())).filter(Boolean) : [];
     const key = release ?? '';
@@ -377,7 +396,7 @@ export class SymbolService {
             }
           }
     }
-    if (symbolsOnly) return { object: symbolsOnly };
+    if (symbolsOnly) return { object: this.withSeparateDebug(symbolsOnly) };
     return { error: `module ${name}: no debug file found in ${dirs.join(', ')}${problems.length ? ` (${problems.join('; ')})` : ''}` };
   }
 

@@ -269,3 +269,22 @@ test('~/ in settings means the home directory', async () => {
     process.env.HOME = home;
   }
 });
+
+test('a stripped vmlinux or module finds its DWARF by build ID in /usr/lib/debug/.build-id', async () => {
+  const root = join(scratch, 'buildid-root');
+  const stripped = join(scratch, 'vmlinux-stripped-with-id');
+  execFileSync('strip', ['--strip-debug', '-o', stripped, fx.dwarf5]);
+  const id = /Build ID: ([0-9a-f]+)/.exec(execFileSync('readelf', ['-n', fx.dwarf5], { encoding: 'utf8' }))![1];
+  const debugDir = join(root, 'usr/lib/debug/.build-id', id.slice(0, 2));
+  mkdirSync(debugDir, { recursive: true });
+  execFileSync('objcopy', ['--only-keep-debug', fx.dwarf5, join(debugDir, `${id.slice(2)}.debug`)]);
+  const [s] = symbol('fs_entry');
+  const r = await service({ vmlinux: stripped }, { root }).resolveFrame(frame('fs_entry', 5, Number(s.size), { exact: true }), ctx);
+  assert.equal(r.error, undefined);
+  assert.equal(r.object, join(debugDir, `${id.slice(2)}.debug`));
+  assert.deepEqual(r.inlines.map(fmt), addr2line(fx.dwarf5, s.address + 5n));
+  // Without the .build-id tree: symbols only, and the reason.
+  const bare = await service({ vmlinux: stripped }, { root: join(scratch, 'no-such-root') }).resolveFrame(frame('fs_entry', 5, Number(s.size), { exact: true }), ctx);
+  assert.equal(bare.object, stripped);
+  assert.match(bare.error ?? '', /no DWARF/);
+});
