@@ -220,10 +220,12 @@ export class SymbolTable {
     const want = Buffer.from(name + '\0', 'utf8');
     for (let i = 0; i < v.count; i++) {
       if ((infoAt(this.elf, v, i) & 0xf) !== STT_OBJECT) continue;
+      // Compare the name bytes before decoding the entry (its BigInts); a corrupt name offset past
+      // the string table is no match (Buffer.compare would throw).
+      const nameOff = v.r.u32(i * v.ent);
+      if (nameOff <= 0 || nameOff + want.length > v.strings.length) continue;
+      if (v.strings.compare(want, 0, want.length, nameOff, nameOff + want.length) !== 0) continue;
       const e = entryAt(this.elf, v, i);
-      // A corrupt name offset past the string table is no match (Buffer.compare would throw).
-      if ((e.info & 0xf) !== STT_OBJECT || e.nameOff <= 0 || e.nameOff + want.length > v.strings.length) continue;
-      if (v.strings.compare(want, 0, want.length, e.nameOff, e.nameOff + want.length) !== 0) continue;
       return { name, value: e.value, size: e.size, type: STT_OBJECT, bind: e.info >> 4, shndx: e.shndx };
     }
     return undefined;
