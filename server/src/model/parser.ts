@@ -275,7 +275,7 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
     }
     // Context: up to 3 lines back of non-taken lines (`task:... state:...`, `NMI backtrace for cpu 1`, `CPU: ...`).
     let start = i;
-    while (start > 0 && i - start < 3 && !taken[start - 1] && lines[start - 1].text.trim() && !isBoundary(start - 1)) start--;
+    while (start > 0 && i - start < 3 && !taken[start - 1] && NON_BLANK.test(lines[start - 1].text) && !isBoundary(start - 1)) start--;
     let end = i;
     let quiet = 0;
     for (let j = i + 1; j < lines.length && !taken[j] && quiet <= 2; j++) {
@@ -300,11 +300,12 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
     }
     const nums: number[] = [];
     for (let n = start; n <= end; n++) nums.push(n);
-    const titleLine = lines[start].text.trim() || lines[i].text.trim();
     const r = emptyReport(lines, start, end, nums, 'dump');
-    r.title = r.headerText = titleLine.slice(0, 200);
+    if (!r.title) r.title = r.headerText = lines[i].text.trim();
+    if (r.title.length > 200) r.title = r.headerText = r.title.slice(0, 200);
     const names = fillStructure(lines, r);
-    if (!r.kernel.release && banner) r.kernel = { ...banner };
+    // Shared, never mutated: tens of thousands of dumps need no copy each.
+    if (!r.kernel.release && banner) r.kernel = banner;
     r.arch = detectArch(r, names);
     markExactFrames(r);
     out.push(r);
@@ -315,6 +316,7 @@ function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | und
 }
 
 const TASK_LINE = /^\s*task:\S* +state:/;
+const NON_BLANK = /\S/;
 
 function isBoundary(n: number): boolean {
   return /^\s*(?:Call Trace:|Call trace:|<\/TASK>|---\[ end)/.test(factsLines[n].text) || !!factsAt(n).trace;
