@@ -1,5 +1,7 @@
 // Where a C function is defined in a file's text, and the patterns git needs to find it.
-// A small scanner, not a parser: kernel style puts definitions at column 0, which is what we rely on.
+// The definition's extent comes from source/c-functions.ts; the git patterns are this module's own.
+import type { Parser } from 'web-tree-sitter';
+import { findDefinitions, type DefinitionHit } from '../source/c-functions';
 
 /** The name as it appears in source, from a symbol as printed in a trace. */
 export interface SourceFunction {
@@ -45,83 +47,19 @@ export interface LineRange {
   end: number;
 }
 
-/** The lines of the first definition (not a prototype, macro or call) of `fn` in `text`. */
-export function findDefinition(text: string, fn: SourceFunction): LineRange | undefined {
-  const lines = text.split('\n');
-  const head = fn.syscall
-    ? new RegExp(`^(?:COMPAT_)?SYSCALL_DEFINE\\d\\(${fn.name}[,)]`)
-    : new RegExp(`(?:^|[^A-Za-z0-9_])${fn.name}\\s*\\(`);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '' || /^[\s#]/.test(line) || line.startsWith('/') || line.startsWith('*')) continue;
-    const m = head.exec(line);
-    if (!m) continue;
-    const open = signatureEnd(lines, i, m.index + m[0].indexOf('('));
-    if (!open) continue;
-    const end = matchingBrace(lines, open.line, open.col);
-    if (end === undefined) continue;
-    let start = i;
-    // Return type and attributes on the lines above (`static void\nnfs_unlock_request(...)`).
-    while (start > 0 && start > i - 3 && /^[A-Za-z_][A-Za-z0-9_ \t*()]*$/.test(lines[start - 1]) && !/[;{}]\s*$/.test(lines[start - 1]))
-      start--;
-    return { start: start + 1, end: end + 1 };
-  }
-  return undefined;
-}
-
-/** From the `(` after the name, the position of the body's `{`, or undefined for prototypes/initialisers. */
-function signatureEnd(lines: string[], line: number, col: number): { line: number; col: number } | undefined {
-  let depth = 0;
-  for (let l = line; l < lines.length && l < line + 40; l++) {
-    const s = lines[l];
-    for (let c = l === line ? col : 0; c < s.length; c++) {
-      const ch = s[c];
-      if (ch === '/' && s[c + 1] === '/') break;
-      if (ch === '(') depth++;
-      else if (ch === ')') depth--;
-      else if (depth === 0 && (ch === ';' || ch === '=' || ch === ',')) return undefined;
-      else if (depth === 0 && ch === '{') return { line: l, col: c };
-    }
-  }
-  return undefined;
-}
-
-function matchingBrace(lines: string[], line: number, col: number): number | undefined {
-  let depth = 0;
-  let inBlock = false;
-  for (let l = line; l < lines.length; l++) {
-    const s = lines[l];
-    let c = l === line ? col : 0;
-    if (!inBlock && /^\s*#/.test(s) && l !== line) continue;
-    for (; c < s.length; c++) {
-      const ch = s[c];
-      if (inBlock) {
-        if (ch === '*' && s[c + 1] === '/') { inBlock = false; c++; }
-        continue;
-      }
-      if (ch === '/' && s[c + 1] === '*') { inBlock = true; c++; continue; }
-      if (ch === '/' && s[c + 1] === '/') break;
-      if (ch === '"' || ch === "'") {
-        c = skipQuoted(s, c);
-        continue;
-      }
-      if (ch === '{') depth++;
-      else if (ch === '}') {
-        depth--;
-        if (depth === 0) return l;
-      }
-    }
-  }
-  return undefined;
-}
-
-function skipQuoted(s: string, c: number): number {
-  const q = s[c];
-  for (let i = c + 1; i < s.length; i++) {
-    if (s[i] === '\\') i++;
-    else if (s[i] === q) return i;
-  }
-  return s.length;
+/**
+ * The lines of the first definition (not a prototype, macro or call) of `fn` in `text`, C text at some
+ * revision (`git cat-file`), found by source/'s tree-sitter finder. `parser` null: its textual fallback
+ * (the extent starts at the name's line, not at a return type on the line above).
+ */
+export function findDefinition(text: string, fn: SourceFunction, parser: Parser | null): LineRange | undefined {
+  const hits = fn.syscall
+    ? [false, true].flatMap((compat) => findDefinitions(parser, text, fn.symbol, { name: fn.name, compat })).filter((h) => h.kind === 'syscall')
+    : findDefinitions(parser, text, fn.name).filter((h) => h.kind === 'function');
+  // The first in the file: (COMPAT_)SYSCALL_DEFINEn alike, as `git grep` finds them.
+  let first: DefinitionHit | undefined;
+  for (const h of hits) if (!first || h.row < first.row) first = h;
+  return first ? { start: first.startRow + 1, end: first.endRow + 1 } : undefined;
 }
 
 /** Escape a literal string for a POSIX ERE. */

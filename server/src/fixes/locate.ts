@@ -2,6 +2,7 @@
 // and where file and function went by the upstream tip (renames, moves between files).
 import { isCancelled, literalPath } from './git';
 import { definitionPattern, findDefinition, type LineRange, type SourceFunction } from './function-locator';
+import { cParserOrNull } from '../source/c-parser';
 import { git, type Run } from './run';
 
 /** A path as git knows it: relative to the top of the tree, forward slashes. */
@@ -44,9 +45,10 @@ export async function locate(run: Run, fn: SourceFunction, rev: string, module?:
     return [] as string[];
   });
   const confirmed: string[] = [];
+  const parser = await cParserOrNull();
   for (const f of inWorkTree.slice(0, 12)) {
     const text = await fileAt(run, rev, f);
-    if (text !== undefined && findDefinition(text, fn)) confirmed.push(f);
+    if (text !== undefined && findDefinition(text, fn, parser)) confirmed.push(f);
   }
   return confirmed.length ? confirmed : grepDefinitions(run, fn, rev, whole, module);
 }
@@ -118,13 +120,14 @@ export async function resolveFiles(
     if (!file) notes.push(`No definition of ${fn.name}() found at ${where}; searching commit messages only.`);
   }
   if (!file) return {};
-  const baseLines = baseText !== undefined ? findDefinition(baseText, fn) : undefined;
+  const parser = await cParserOrNull();
+  const baseLines = baseText !== undefined ? findDefinition(baseText, fn, parser) : undefined;
 
   let tipText = await fileAt(run, at.tipSha, file);
   let tipFile = tipText !== undefined ? file : await followRenames(run, at.range, file, at.tipSha);
   if (tipFile && tipFile !== file) notes.push(`${file} was renamed to ${tipFile}.`);
   if (tipFile && tipText === undefined) tipText = await fileAt(run, at.tipSha, tipFile);
-  let tipLines = tipText !== undefined ? findDefinition(tipText, fn) : undefined;
+  let tipLines = tipText !== undefined ? findDefinition(tipText, fn, parser) : undefined;
   if (!tipLines) {
     const dir = (tipFile ?? file).split('/').slice(0, -1).join('/');
     const moved = (await locate(run, fn, at.tipSha, q.module, dir || undefined)).filter((f) => f !== tipFile);
@@ -132,7 +135,7 @@ export async function resolveFiles(
       notes.push(`${fn.name}() moved to ${moved[0]}.`);
       tipFile = moved[0];
       tipText = await fileAt(run, at.tipSha, tipFile);
-      tipLines = tipText !== undefined ? findDefinition(tipText, fn) : undefined;
+      tipLines = tipText !== undefined ? findDefinition(tipText, fn, parser) : undefined;
     } else notes.push(`${fn.name}() no longer exists at ${at.tipName} (renamed or removed); using changes that name it.`);
   }
   return { file, baseLines, tipFile, tipLines };

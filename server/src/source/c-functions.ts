@@ -213,7 +213,7 @@ export function bodyFollows(text: string, paren: number): boolean {
 
 /**
  * Parse only the lines around one candidate: from the start of its header (back to a blank line, a
- * `}` or `;` line, a preprocessor line or a comment end) to the next `}` at column 0.
+ * `}` or `;` line, a preprocessor line or its continuation, or a comment end) to the next `}` at column 0.
  */
 function definitionInWindow(parser: Parser, text: string, index: number, len: number): FunctionExtent | undefined {
   let start = text.lastIndexOf('\n', index - 1) + 1;
@@ -221,6 +221,8 @@ function definitionInWindow(parser: Parser, text: string, index: number, len: nu
     const prevStart = text.lastIndexOf('\n', start - 2) + 1;
     const prev = text.slice(prevStart, start - 1);
     if (/^\s*$|^}|;\s*$|\*\/\s*$|^\s*#|^\s*\/\//.test(prev)) break;
+    // The last line of a continued directive (`#if A || \` + `\tdefined(B)`) is no header either.
+    if (prevStart > 0 && text[prevStart - 2] === '\\') break;
     start = prevStart;
   }
   const close = /\n}/g;

@@ -53,3 +53,8 @@ export function cParser(): Promise<TreeSitter.Parser> {
   loading.catch(() => { loading = undefined; });
   return loading;
 }
+
+/** The parser, or null when the wasm files are missing: the finders then use their textual fallback. */
+export async function cParserOrNull(): Promise<TreeSitter.Parser | null> {
+  try { return await cParser(); } catch { return null; }
+}

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { findAsmDefinitions } from './asm-defs';
-import { cParser } from './c-parser';
+import { cParserOrNull } from './c-parser';
 import { findDefinitions, type DefinitionHit } from './c-functions';
 import { applyPathMap, normalisePath, pathSuffixes, stripKnownPrefix } from './path-map';
 import { nameQuery } from './symbol-names';
@@ -227,8 +227,7 @@ export class SourceRoots {
   async definitions(symbol: string, opts: LookupOptions = {}): Promise<DefinitionSite[]> {
     const q = nameQuery(symbol);
     if (!/^[A-Za-z_]\w*$/.test(q.name)) return [];
-    let parser: Parser | null = null;
-    try { parser = await cParser(); } catch { parser = null; }
+    const parser = await cParserOrNull();
     const all: DefinitionSite[] = [];
     for (const root of this.roots) {
       const st = treeState(root.dir);

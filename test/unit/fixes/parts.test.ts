@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { kernelRevision } from '../../../server/src/fixes/kernel-version';
 import { parseMessage, prose, syzbotAddresses } from '../../../server/src/fixes/commit-message';
 import { findDefinition, sourceFunction } from '../../../server/src/fixes/function-locator';
+import { cParser } from '../../../server/src/source/c-parser';
 import { rankCommits } from '../../../server/src/fixes/rank';
 import { treePath } from '../../../server/src/fixes/finder';
 import type { FixCommit } from '../../../server/src/fixes/types';
@@ -100,11 +101,19 @@ SYSCALL_DEFINE1(close, unsigned int, fd)
 	return 0;
 }
 `;
-  it('skips prototypes, macros and calls; spans K&R return types and annotations', () => {
-    assert.deepEqual(findDefinition(C, sourceFunction('nfs_unlock_request')!), { start: 15, end: 22 });
-    assert.deepEqual(findDefinition(C, sourceFunction('task_rq_lock')!), { start: 5, end: 13 });
-    assert.deepEqual(findDefinition(C, sourceFunction('__x64_sys_close')!), { start: 24, end: 27 });
-    assert.equal(findDefinition(C, sourceFunction('task_rq')!), undefined);
+  it('skips prototypes, macros and calls; spans K&R return types and annotations', async () => {
+    const parser = await cParser();
+    assert.deepEqual(findDefinition(C, sourceFunction('nfs_unlock_request')!, parser), { start: 15, end: 22 });
+    assert.deepEqual(findDefinition(C, sourceFunction('task_rq_lock')!, parser), { start: 5, end: 13 });
+    assert.deepEqual(findDefinition(C, sourceFunction('__x64_sys_close')!, parser), { start: 24, end: 27 });
+    assert.equal(findDefinition(C, sourceFunction('task_rq')!, parser), undefined);
+  });
+  it('takes the first syscall definition, native or compat; finds definitions without tree-sitter too', () => {
+    const sys = 'COMPAT_SYSCALL_DEFINE2(foo, int, a, int, b)\n{\n}\n\nSYSCALL_DEFINE2(foo, int, a, int, b)\n{\n\treturn 0;\n}\n';
+    assert.deepEqual(findDefinition(sys, sourceFunction('__x64_sys_foo')!, null), { start: 1, end: 3 });
+    assert.deepEqual(findDefinition(sys.split('\n\n')[1], sourceFunction('__x64_sys_foo')!, null), { start: 1, end: 4 });
+    // The textual fallback starts at the name's line: the return type above it is not part of the range.
+    assert.deepEqual(findDefinition(C, sourceFunction('nfs_unlock_request')!, null), { start: 16, end: 22 });
   });
   it('normalizes symbols', () => {
     assert.equal(sourceFunction('foo.constprop.0.isra.0')!.name, 'foo');

@@ -74,6 +74,9 @@ test('tree-sitter analysis on tricky headers', async () => {
   assert.deepEqual(findDefinitions(null, text, 'split_name').map((d) => d.row), [3], 'text fallback (huge files): name at column 0, `{` before any `;`');
   assert.deepEqual(findDefinitions(null, text, 'proto'), [], 'text fallback: prototype and indented use');
   assert.deepEqual(findDefinitions(null, 'int plain(void)\n{\n}\n', 'plain').map((d) => [d.row, d.endRow]), [[0, 2]]);
+  // fs/read_write.c: a continued `#if` right above SYSCALL_DEFINE5(llseek, ...) is not part of its header.
+  const llseek = '#if !defined(CONFIG_64BIT) || \\\n\tdefined(__ARCH_WANT_SYS_LLSEEK)\nSYSCALL_DEFINE5(llseek, unsigned int, fd,\n\t\tunsigned int, whence)\n{\n\treturn 0;\n}\n#endif\n';
+  assert.deepEqual(findDefinitions(parser, llseek, 'none', { name: 'llseek', compat: false }).map((d) => [d.startRow, d.endRow]), [[2, 6]]);
   assert.equal(headerName('COMPAT_SYSCALL_DEFINE3(write, unsigned int, fd)'), 'write');
   assert.equal(headerName('DEFINE_IDTENTRY(exc_int3)'), 'exc_int3');
   assert.equal(headerName('static __printf(1, 2) void foo(const char *f, ...)'), '__printf');
