@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { buildHistory, type History } from './kernel-history';
@@ -16,15 +17,7 @@ let caps: Record<string, unknown>;
 const shown: { uri: string; external?: boolean }[] = [];
 const asked: string[] = [];
 
-const OOPS = `[  100.000001] kernel BUG at fs/nfs/pagelist.c:382!
-[  100.000002] invalid opcode: 0000 [#1] SMP NOPTI
-[  100.000003] CPU: 3 PID: 77 Comm: java Not tainted 6.1.0-2-amd64 #1 Debian 6.1.2-1
-[  100.000004] RIP: 0010:nfs_unlock_request+0x37/0x40 [nfs]
-[  100.000005] Call Trace:
-[  100.000006]  <TASK>
-[  100.000007]  nfs_end_page_writeback+0x6d/0x100 [nfs]
-[  100.000008]  </TASK>
-`;
+const OOPS = readFileSync(join(__dirname, '../../fixtures/fixes/nfs-unlock-bug-debian-6.1.oops'), 'utf8');
 
 before(async () => {
   h = buildHistory();
