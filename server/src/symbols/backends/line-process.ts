@@ -42,6 +42,9 @@ export class LineProcess {
   dispose(): void {
     this.child?.kill();
     this.child = undefined;
+    this.buffer = '';
+    this.lines = [];
+    for (const p of this.queue.splice(0)) p.reject(new Error(`${this.command}: stopped`));
   }
 
   private start(): ChildProcessWithoutNullStreams {
@@ -50,13 +53,17 @@ export class LineProcess {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onData(chunk));
     child.stderr.on('data', () => undefined);
-    const fail = (e: Error) => {
-      this.failed = e;
+    const fail = (e: Error, sticky: boolean) => {
+      // Cannot start (not installed): fail fast from now on. Died later: the next question restarts it.
+      if (sticky) this.failed = e;
+      if (this.child !== child) return; // an old process (disposed, replaced): its questions are settled
       this.child = undefined;
+      this.buffer = '';
+      this.lines = [];
       for (const p of this.queue.splice(0)) p.reject(e);
     };
-    child.on('error', (e) => fail(new Error(`${this.command}: ${e.message}`)));
-    child.on('exit', (code) => fail(new Error(`${this.command} exited (${code})`)));
+    child.on('error', (e) => fail(new Error(`${this.command}: ${e.message}`), true));
+    child.on('exit', (code, signal) => fail(new Error(`${this.command} exited (${signal ?? code})`), false));
     child.stdin.on('error', () => undefined);
     this.child = child;
     return child;
