@@ -5,10 +5,16 @@ import { toRange } from './positions';
 import { crashSessionDiagnostics } from './crash-session';
 
 export const SOURCE = 'oops-lens';
+/**
+ * A 50 MB sysrq-t log has a quarter of a million `?` frames: publishing them all is tens of MB of
+ * JSON per edit. The first ones (the top of the log, every report's guilty frame first) are enough.
+ */
+export const MAX_DIAGNOSTICS = 20_000;
 
 export function computeDiagnostics(doc: DocumentState): Diagnostic[] {
   const out: Diagnostic[] = [];
   doc.model.reports.forEach((r, i) => {
+    if (out.length >= MAX_DIAGNOSTICS) return;
     if (r.guilty) {
       const d = Diagnostic.create(toRange(r.guilty.span), r.title, i === 0 ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint, 'guilty-frame', SOURCE);
       out.push(d);
@@ -19,11 +25,12 @@ export function computeDiagnostics(doc: DocumentState): Diagnostic[] {
     }
   });
   for (const f of doc.model.frames) {
+    if (out.length >= MAX_DIAGNOSTICS) break;
     if (!f.unreliable) continue;
     const d = Diagnostic.create(toRange(f.span), 'Unreliable frame (`?`): a stale return address found on the stack, probably not part of the call chain.', DiagnosticSeverity.Hint, 'unreliable-frame', SOURCE);
     d.tags = [DiagnosticTag.Unnecessary];
     out.push(d);
   }
-  out.push(...crashSessionDiagnostics(doc));
+  for (const d of crashSessionDiagnostics(doc)) if (out.length < MAX_DIAGNOSTICS) out.push(d);
   return out;
 }

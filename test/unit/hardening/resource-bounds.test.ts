@@ -20,6 +20,7 @@ import { parseCrashLog } from '../../../server/src/model/parser';
 import { memorySections, hasTool } from '../symbols/dwarf-support';
 import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { SHARED } from '../fuzz/text-harness';
+import { MAX_DIAGNOSTICS } from '../../../server/src/features/diagnostics';
 
 const ROOT = join(__dirname, '../../..');
 const gccSkip = !hasTool('gcc') ? 'gcc not installed' : false;
@@ -146,7 +147,8 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
     conn.onRequest('workspace/configuration', () => [{}]);
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
-    conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+    const published = new Map<string, number>();
+    conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => published.set(p.uri, p.diagnostics.length));
     conn.onNotification('window/logMessage', () => undefined);
     conn.listen();
     try {
@@ -175,10 +177,12 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
       await timed('codeAction', conn.sendRequest('textDocument/codeAction', { ...td, range: whole, context: { diagnostics: [] } }));
       const small = 'file:///big/small.oops';
       await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: small, languageId: 'oops', version: 1, text: 'BUG: kernel NULL pointer dereference, address: 0000000000000008\nCall Trace:\n foo+0x1/0x2\n' } });
+      const diags = published.get(uri) ?? 0;
+      assert.ok(diags > 0 && diags <= MAX_DIAGNOSTICS, `${diags} diagnostics published`);
       const smallSymbols = await timed('small documentSymbol', conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: small } }) as Promise<unknown[]>);
       assert.equal(smallSymbols.length, 1);
       const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-      console.log(`  50 MB document (${big.length} chars): ${timings.join(', ')}; server RSS ${(rss / 2 ** 20).toFixed(0)} MB`);
+      console.log(`  50 MB document (${big.length} chars): ${timings.join(', ')}; server RSS ${(rss / 2 ** 20).toFixed(0)} MB, ${diags} diagnostics`);
       assert.equal(proc.exitCode, null);
     } finally {
       conn.dispose();
