@@ -141,6 +141,31 @@ describe('workspace trust', { skip }, () => {
     assert.deepEqual(spawned, []);
   });
 
+  it('hostile fix-search targets (from a log, or a forged executeCommand) never become git options', async () => {
+    spawned.length = 0;
+    const ctx = context(true, 'builtin');
+    const fixes = new FixService(ctx, { showDocument: async () => true, ask: async () => undefined });
+    const evil = ['--EVIL', '-cEVIL=1', '--output=/tmp/EVIL', '-EVIL', 'EVIL;touch /tmp/x', '$(EVIL)', 'EVIL\n--all'];
+    for (const v of evil) {
+      const target = { function: v, file: v, module: v, title: v, kernel: { release: v, version: v }, syzbotAddresses: [v] };
+      await fixes.execute('oopsLens.findFixes', [target]).catch(() => undefined);
+      await fixes.execute('oopsLens.findFixes', [{ ...target, function: 'fs_entry' }]).catch(() => undefined);
+      await fixes.execute('oopsLens.findFixes', [{ function: 'fs_entry', file: 'core.c', kernel: { release: v } }]).catch(() => undefined);
+      await assert.rejects(fixes.execute('oopsLens.openCommit', [{ sha: v }]), /bad arguments/);
+      await assert.rejects(fixes.execute('oopsLens.openUrl', [{ url: `command:${v}` }]), /bad arguments/);
+    }
+    assert.ok(spawned.length > 0, 'the searches did run git');
+    console.log(`  ${spawned.length} git runs, ${spawned.flatMap((s) => s.args).filter((a) => a.includes('EVIL')).length} arguments carrying a hostile value`);
+    for (const { command, args } of spawned) {
+      assert.equal(command, 'git');
+      for (const a of args) {
+        if (!a.includes('EVIL')) continue;
+        // A hostile value may only appear as the value part of an option we chose, never as an option itself.
+        assert.ok(!a.startsWith('-') || /^(--grep=|-L\d+,\d+:|--format=)/.test(a), `git argument ${JSON.stringify(a)} in ${JSON.stringify(args)}`);
+      }
+    }
+  });
+
   it('option-like values from logs or settings never become options', () => {
     assert.match(unsafeArgument('--output=/tmp/x', 'path') ?? '', /starts with '-'/);
     assert.match(unsafeArgument('a\nb', 'path') ?? '', /control characters/);
