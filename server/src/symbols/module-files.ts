@@ -5,6 +5,9 @@ import { readdirSync, readFileSync, lstatSync, statSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
+import { FileBytes } from './file-bytes';
+import { ElfFile } from './elf';
+import { readModinfo } from './elf-info';
 
 /** Preferred first: separate debug files, then plain objects, then compressed ones. */
 const SUFFIXES = ['.ko.debug', '.ko', '.ko.zst', '.ko.xz', '.ko.gz'] as const;
@@ -72,6 +75,43 @@ export class ModuleDirectory {
 
   find(module: string): string[] {
     return this.files().get(normalizeModuleName(module)) ?? [];
+  }
+
+  private byModinfo?: Map<string, string[]>;
+
+  /**
+   * Files whose `.modinfo` says they are `module` though their file name does not (renamed
+   * copies). Built once per directory, on the first miss, reading only ELF headers and .modinfo
+   * of the uncompressed files (each file is closed again).
+   */
+  findByModinfo(module: string): string[] {
+    if (!this.byModinfo) {
+      this.byModinfo = new Map();
+      for (const paths of this.files().values())
+        for (const p of paths) {
+          if (isCompressedModule(p)) continue;
+          const name = readModuleName(p);
+          if (!name) continue;
+          const l = this.byModinfo.get(name);
+          if (l) l.push(p);
+          else this.byModinfo.set(name, [p]);
+        }
+    }
+    return this.byModinfo.get(normalizeModuleName(module)) ?? [];
+  }
+}
+
+/** The normalized `name=` of a module file's .modinfo; undefined when unreadable. */
+export function readModuleName(path: string): string | undefined {
+  let bytes: FileBytes | undefined;
+  try {
+    bytes = new FileBytes(path, 4);
+    const name = readModinfo(new ElfFile(bytes, path)).name;
+    return name ? normalizeModuleName(name) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    bytes?.close();
   }
 }
 

@@ -384,17 +384,16 @@ export class SymbolService {
       if (o) return { object: o };
     }
     if (!symbolsOnly) {
-      // Renamed files: fall back to the `name=` of each module's .modinfo.
-      for (const d of dirs)
-        for (const [, paths] of this.directory(d).files())
-          for (const p of paths) {
-            if (files.includes(p) || isCompressedModule(p)) continue;
-            const o = await this.openModuleFile(p);
-            if (o.object && normalizeModuleName(o.object.modinfo.name ?? '') === normalizeModuleName(name)) {
-              const r = await tryFile(p);
-              if (r) return { object: r };
-            }
-          }
+      // Renamed files: fall back to the `name=` of each module's .modinfo. Only in the user's own
+      // directories: distribution trees name files after their modules, and reading thousands
+      // of .modinfo sections there on every unknown module would stall the hover.
+      const own = this.trusted() ? this.settings().modulePaths.map((p) => expandHome(p.trim())) : [];
+      for (const d of dirs.filter((x) => own.includes(x)))
+        for (const p of this.directory(d).findByModinfo(name)) {
+          if (files.includes(p)) continue;
+          const r = await tryFile(p);
+          if (r) return { object: r };
+        }
     }
     if (symbolsOnly) return { object: this.withSeparateDebug(symbolsOnly) };
     return { error: `module ${name}: no debug file found in ${dirs.join(', ')}${problems.length ? ` (${problems.join('; ')})` : ''}` };
