@@ -7,6 +7,15 @@ import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { hasTool } from '../symbols/dwarf-support';
 import { buildElf, elfInputArb, exerciseElf, loadElfSeed, type ElfSeed } from './elf-harness';
 import { Budget } from './budget';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SymbolService } from '../../../server/src/symbols/service';
+import { defaultSettings, type Settings } from '../../../server/src/settings';
+import { parseCrashLog } from '../../../server/src/model/parser';
+
+const moduleFrame = parseCrashLog('BUG: x\nCall Trace:\n mod_dispatch+0x5/0x40 [fixture_mod]\n').reports[0].stacks[0].frames[0];
 
 const skip = !hasTool('gcc') || !hasTool('objcopy') ? 'gcc/binutils not installed' : false;
 
@@ -46,6 +55,41 @@ describe('ELF/DWARF fuzz: mutated objects', { skip, timeout: 120_000 }, () => {
       else if (r.refusedAt) counts.refusedLater++;
       else counts.answered++;
     }), { seed: Number(process.env.FUZZ_SEED ?? 0xe1f), numRuns: 6000 });
+    budget.assertNoOutliers();
+  });
+
+  it('corrupted compressed modules (.ko.gz/.ko.xz/.ko.zst) through the service: an object or a message', async () => {
+    const tools: [string, string[]][] = [['gz', ['gzip', '-c']], ['xz', ['xz', '-c']], ['zst', ['zstd', '-q', '-c']]];
+    const dir = mkdtempSync(join(tmpdir(), 'oops-fuzz-ko-'));
+    let opened = 0, refused = 0;
+    try {
+      for (const [ext, [tool, ...args]] of tools) {
+        if (!hasTool(tool)) continue;
+        const packed = execFileSync(tool, [...args, fx.module]);
+        const samples = fc.sample(fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { minLength: 1, maxLength: 4 }), { seed: 0xc0, numRuns: 80 });
+        for (const [i, muts] of samples.entries()) {
+          const b = Buffer.from(packed);
+          for (const [at, v] of muts) b[at % b.length] = v;
+          const sub = join(dir, `${ext}${i}`);
+          mkdirSync(sub);
+          writeFileSync(join(sub, `fixture_mod.ko.${ext}`), b);
+          const settings: Settings = { ...defaultSettings, modulePaths: [sub] };
+          const svc = new SymbolService(() => settings, { root: join(dir, 'no-root') });
+          await budget.time(b.length, async () => {
+            const m = await svc.module('fixture_mod', { release: '6.1.0-fixture' });
+            assert.ok(m.object || typeof m.error === 'string');
+            if (m.object) opened++;
+            else refused++;
+            const r = await svc.resolveFrame(moduleFrame, { release: '6.1.0-fixture' });
+            assert.ok(Array.isArray(r.inlines));
+          }, () => `${ext} ${JSON.stringify(muts)}`);
+          svc.dispose();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.log(`  fuzz compressed modules: ${opened} opened, ${refused} refused with a message`);
     budget.assertNoOutliers();
   });
 });
