@@ -118,6 +118,9 @@ function parse(text: string, previous: CrashLog | undefined): CrashLog {
   if (isCrashTranscript(lines)) {
     const session = (log.session = parseCrashSession(lines));
     skip.fill(1);
+    // Above the first prompt: crash's start-up banner, or a console log pasted before the session.
+    const first = session.commands[0]?.line ?? 0;
+    if (!session.banner?.crashVersion && !Object.values(session.sys).some((v) => v.span.line < first) && lines.slice(0, first).some((l) => l.raw.trim() && !/^(?:WARNING|crash): /.test(l.raw))) skip.fill(0, 0, first);
     for (const c of logCommands(session)) skip.fill(0, c.outputStart, c.outputEnd + 1);
     const rel = session.sys.RELEASE?.value;
     if (!log.banner && rel) log.banner = { release: rel, version: session.sys.VERSION?.value, span: session.sys.RELEASE.span };

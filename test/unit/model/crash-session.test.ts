@@ -77,3 +77,27 @@ test('banner, renamed prompt, errors, empty output and truncated output', () => 
   assert.deepEqual(s.frames.map((f) => f.function), ['__crash_kexec', 'panic', 'evalcrash_null_deref']);
   assert.equal(s.frames[2].module, 'evalcrash');
 });
+
+test('a console log pasted above a crash session keeps its reports and frames', () => {
+  const text = [
+    'the box panicked, log below:',
+    '[2305675.256787] kernel BUG at fs/nfs/pagelist.c:382!',
+    '[2305675.259330] invalid opcode: 0000 [#1] SMP NOPTI',
+    '[2305675.301490] Call Trace:',
+    '[2305675.302501] nfs_end_page_writeback+0x6d/0x100 [nfs]',
+    '[2305675.304672] nfs_redirty_request+0x28/0x40 [nfs]',
+    '[2305675.336788] entry_SYSCALL_64_after_hwframe+0x44/0xa9',
+    'then in crash:',
+    'crash> mod | grep nfs',
+    'ffffffffc0985c80  nfs  311296  (not loaded)  [CONFIG_KALLSYMS]',
+    '',
+  ].join('\n');
+  const log = parseCrashLog(text);
+  assert.ok(log.session, 'still a crash session');
+  assert.equal(log.reports.length, 1);
+  assert.equal(log.reports[0].header.line, 1);
+  assert.ok(log.frames.some((f) => f.function === 'nfs_end_page_writeback' && f.module === 'nfs'));
+  // crash's own start-up banner above the first prompt is still not read as a console log.
+  const banner = ['crash 8.0.2', 'GNU gdb (GDB) 10.2', '      KERNEL: /usr/lib/debug/boot/vmlinux-6.1.0-56-amd64', '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"', 'crash> bt', ''].join('\n');
+  assert.equal(parseCrashLog(banner).reports.length, 0);
+});
