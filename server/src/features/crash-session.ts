@@ -8,6 +8,7 @@ import { inSpan, toRange } from './positions';
 import { vmlinuxSlide } from '../symbols/session-addresses';
 import { contextOf, parseHex } from '../symbols/resolution';
 import { escapeMd } from './hover';
+import { treeRelativePath } from '../symbols/display-path';
 import { SOURCE } from './diagnostics';
 
 /** Hover part: a kernel address anywhere in a session, or a `sys` header value. */
@@ -50,7 +51,7 @@ async function addressHover(doc: DocumentState, value: string, ctx: FeatureConte
   if (!sym) return `${head}: not in kernel text of ${code(v.object.path)} (data, stack or heap address)${slide ? `  \n${escapeMd(slide.how)}` : ''}`;
   const off = link - sym.address;
   const src = v.object.lookup(link);
-  const chain = src.inlines.map((l, i) => `${i === 0 ? '' : 'inlined into '}${code(l.function)} ${code(`${l.file}:${l.line}`)}`).join('  \n');
+  const chain = src.inlines.map((l, i) => `${i === 0 ? '' : 'inlined into '}${code(l.function)} ${code(`${treeRelativePath(l.file)}:${l.line}`)}`).join('  \n');
   return [
     `${head} = \`${sym.name}+0x${off.toString(16)}/0x${sym.kallsymsSize.toString(16)}\` (link-time \`${link.toString(16)}\`)`,
     chain || escapeMd(src.error ?? 'no line information'),

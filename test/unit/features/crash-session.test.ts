@@ -37,3 +37,30 @@ test('a module address in sym output is placed in its module from the mod table'
   const h = await crashSessionHover(doc, line, 3, ctx);
   assert.match(h ?? '', /inside module `evalcrash`/);
 });
+
+test('a session address hover names its source tree-relative, without the build prefix', async (t) => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { execFileSync } = await import('node:child_process');
+  const { SymbolService } = await import('../../../server/src/symbols/service');
+  const dir = mkdtempSync(join(tmpdir(), 'oops-crash-prefix-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'kernel'));
+  writeFileSync(join(dir, 'kernel/panic.c'), 'int panic_count;\nvoid panic(void)\n{\n\tpanic_count++;\n}\nvoid start_kernel(void)\n{\n\tpanic();\n}\n');
+  try {
+    execFileSync('gcc', ['-g', '-O0', '-ffreestanding', '-fno-pie', '-no-pie', '-nostdlib', '-static', '-Wl,-e,start_kernel', `-fdebug-prefix-map=${dir}=debian/build/build_amd64_none_amd64`, 'kernel/panic.c', '-o', 'vmlinux'], { cwd: dir, stdio: 'pipe' });
+  } catch {
+    t.skip('no gcc');
+    return;
+  }
+  const nm = execFileSync('nm', [join(dir, 'vmlinux')], { encoding: 'utf8' });
+  const panic = BigInt('0x' + /^([0-9a-f]+) T panic$/m.exec(nm)![1]);
+  const runtime = (panic + 4n + 0xffffffff80000000n).toString(16);
+  const doc = documentState('file:///s.txt', `crash> sym ${runtime}\n${runtime} (T) panic+4 debian/build/build_amd64_none_amd64/kernel/panic.c: 4\n`);
+  const settings = { ...defaultSettings, vmlinux: join(dir, 'vmlinux') };
+  const symbols = new SymbolService(() => settings);
+  t.after(() => symbols.dispose());
+  const h = (await crashSessionHover(doc, 1, 3, { ...ctx, settings: () => settings, symbols })) ?? '';
+  assert.match(h, /`panic` `kernel\/panic\.c:4`/, h);
+  assert.doesNotMatch(h, /debian\/build/);
+});
