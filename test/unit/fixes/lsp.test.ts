@@ -3,15 +3,14 @@
 // workspace/textDocumentContent for the read-only `oops-git:` documents.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { spawnServer, type StdioServer } from '../../lsp/stdio-server';
 import { buildHistory, type History } from './kernel-history';
 
-const ROOT = join(__dirname, '../../..');
 let h: History;
-let proc: ChildProcess;
+let server: StdioServer;
 let conn: MessageConnection;
 let caps: Record<string, unknown>;
 const shown: { uri: string; external?: boolean }[] = [];
@@ -21,12 +20,8 @@ const OOPS = readFileSync(join(__dirname, '../../fixtures/fixes/nfs-unlock-bug-d
 
 before(async () => {
   h = buildHistory();
-  proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onNotification('$/progress', () => undefined);
+  server = spawnServer();
+  conn = server.conn;
   conn.onRequest('window/showMessageRequest', (p: { message: string; actions: { title: string }[] }) => {
     asked.push(p.message);
     return p.actions.find((a) => a.title === 'Show all') ?? null;
@@ -47,8 +42,7 @@ before(async () => {
 });
 
 after(() => {
-  conn?.dispose();
-  proc?.kill();
+  server?.stop();
   h?.repo.cleanup();
 });
 

@@ -2,17 +2,16 @@
 // definition and document links, with tree-sitter loaded from the wasm files the build copies to dist/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { spawnServer, type StdioServer } from '../../lsp/stdio-server';
 
 const ROOT = join(__dirname, '../../..');
 const FIX = join(ROOT, 'test/fixtures/source');
 const LINUX = join(FIX, 'linux-6.1');
-const CLI = join(ROOT, 'dist/cli.js');
-let proc: ChildProcess;
+let server: StdioServer;
 let conn: MessageConnection;
 const progress: string[] = [];
 
@@ -20,14 +19,10 @@ interface Loc { uri: string; range: { start: { line: number; character: number }
 interface Link { target?: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }
 
 before(async () => {
-  assert.ok(existsSync(CLI), 'dist/cli.js: run `npm run build` first');
-  proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  server = spawnServer();
+  conn = server.conn;
   conn.onRequest('workspace/configuration', () => [{ sourceRoots: [LINUX, join(FIX, 'evalmod')] }]);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onNotification('$/progress', (p: { value: { kind: string; title?: string } }) => { if (p.value.kind === 'begin') progress.push(p.value.title ?? ''); });
-  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
   conn.onNotification('window/logMessage', () => undefined);
   conn.onNotification('oopsLens/status', () => undefined);
   conn.listen();
@@ -38,8 +33,7 @@ before(async () => {
 });
 
 after(() => {
-  conn?.dispose();
-  proc?.kill();
+  server?.stop();
 });
 
 test('document links and go to definition over LSP', async () => {

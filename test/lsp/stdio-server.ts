@@ -1,0 +1,29 @@
+// The bundled server (dist/cli.js `lsp --stdio`) on a real stdio connection, started as an editor starts it.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+export const CLI = join(__dirname, '../../dist/cli.js');
+
+export interface StdioServer {
+  proc: ChildProcess;
+  conn: MessageConnection;
+  stop(): void;
+}
+
+/**
+ * Spawns the server. Its connection already answers capability registration and progress creation
+ * and ignores diagnostics and progress; it is not listening yet: add the test's handlers, then listen().
+ */
+export function spawnServer(): StdioServer {
+  assert.ok(existsSync(CLI), 'dist/cli.js: run `npm run build` first');
+  const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+  conn.onNotification('$/progress', () => undefined);
+  return { proc, conn, stop: () => { conn.dispose(); proc.kill(); } };
+}
