@@ -21,6 +21,7 @@ import { memorySections, hasTool } from '../symbols/dwarf-support';
 import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { SHARED } from '../fuzz/text-harness';
 import { MAX_DIAGNOSTICS } from '../../../server/src/features/diagnostics';
+import { sourceRootsFor } from '../../../server/src/source/source-roots';
 
 const ROOT = join(__dirname, '../../..');
 const gccSkip = !hasTool('gcc') ? 'gcc not installed' : false;
@@ -191,7 +192,7 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
   });
 });
 
-describe('a 100k-file tree as modulePaths (opt-in: OOPS_LENS_SLOW_TESTS=1)', { skip: process.env.OOPS_LENS_SLOW_TESTS !== '1' && 'set OOPS_LENS_SLOW_TESTS=1', timeout: 600_000 }, () => {
+describe('a 100k-file tree as modulePaths and sourceRoots (opt-in: OOPS_LENS_SLOW_TESTS=1)', { skip: process.env.OOPS_LENS_SLOW_TESTS !== '1' && 'set OOPS_LENS_SLOW_TESTS=1', timeout: 600_000 }, () => {
   let fx: Fixtures;
   let dir: string;
   before(() => {
@@ -221,5 +222,24 @@ describe('a 100k-file tree as modulePaths (opt-in: OOPS_LENS_SLOW_TESTS=1)', { s
     assert.ok(found.object, found.error);
     assert.match(missing.error ?? '', /no_such_mod/);
     svc.dispose();
+  });
+
+  it('as a source root: resolving a path is immediate, indexing reports progress and can be cancelled', async () => {
+    const roots = sourceRootsFor([dir], {});
+    let t0 = performance.now();
+    assert.ok(roots.resolve('d9/sub999/file3.c'));
+    const resolveMs = performance.now() - t0;
+    // Cancel the first index build as soon as it reports progress.
+    const cancel = new AbortController();
+    let progress = 0;
+    t0 = performance.now();
+    const cancelled = await roots.definitions('mod_dispatch', { signal: cancel.signal, onProgress: () => { progress++; cancel.abort(); } }).then(() => 'finished', (e: Error) => e.name);
+    const cancelMs = performance.now() - t0;
+    t0 = performance.now();
+    const defs = await sourceRootsFor([dir], {}).definitions('mod_dispatch');
+    const fullMs = performance.now() - t0;
+    console.log(`  100k files as a source root: resolve ${resolveMs.toFixed(1)} ms; index cancelled after ${cancelMs.toFixed(0)} ms (${cancelled}, ${progress} progress reports); full index ${fullMs.toFixed(0)} ms, ${defs.length} definitions`);
+    assert.ok(progress > 0);
+    assert.notEqual(cancelled, 'finished');
   });
 });
