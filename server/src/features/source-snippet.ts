@@ -140,22 +140,24 @@ export async function codeRefHover(doc: DocumentState, line: number, character: 
 }
 
 /**
- * Hover on a frame: source lines at the printed file:line (syzbot), else at the symbolizer's innermost
- * location, else around the function's definition when the tree's index is already built (a hover
- * never starts indexing a tree; go-to-definition does).
+ * Hover on a frame: source lines at the symbolizer's innermost location when the debug files match,
+ * else at the printed file:line (syzbot, crash `bt -l`), else around the function's definition when
+ * the tree's index is already built (a hover never starts indexing a tree; go-to-definition does).
  */
 export async function frameSourceHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): Promise<string | undefined> {
   const frame = frameAt(doc, line, character);
   if (!frame) return undefined;
   const kernel = kernelAt(doc, line);
-  if (frame.file && frame.fileLine) return sourceSnippetMarkdown(frame.file, frame.fileLine, kernel, ctx);
-  if (ctx.symbols) {
+  // A clean answer from the debug files beats a printed line: crash's `bt -l` prints the line of
+  // the return address, not of the call site the frame hover names.
+  if (ctx.symbols && !frame.inline) {
     try {
       const res = await ctx.symbols.resolveFrame(frame, contextOf(reportAt(doc, line), doc.model));
       const inner = res.inlines[0];
-      if (inner?.file && inner.line > 0) return sourceSnippetMarkdown(inner.file, inner.line, kernel, ctx);
-    } catch { /* fall through to the definition */ }
+      if (inner?.file && inner.line > 0 && (!frame.file || (!res.warnings.length && !res.error))) return sourceSnippetMarkdown(inner.file, inner.line, kernel, ctx);
+    } catch { /* fall through to the printed line or the definition */ }
   }
+  if (frame.file && frame.fileLine) return sourceSnippetMarkdown(frame.file, frame.fileLine, kernel, ctx);
   const roots = sourceRoots(ctx);
   if (roots.empty || !roots.indexed) return undefined;
   const [def] = await roots.definitions(frame.function, { arch: reportAt(doc, line)?.arch, module: frame.module });
