@@ -2,6 +2,7 @@
 // The definition's extent comes from source/c-functions.ts; the git patterns are this module's own.
 import type { Parser } from 'web-tree-sitter';
 import { findDefinitions, type DefinitionHit } from '../source/c-functions';
+import { isIdentifier, nameQuery } from '../source/symbol-names';
 
 /** The name as it appears in source, from a symbol as printed in a trace. */
 export interface SourceFunction {
@@ -13,16 +14,16 @@ export interface SourceFunction {
   symbol: string;
 }
 
+// Only the suffixes compilers add: `tsan.module_ctor` is no clone of a function `tsan`.
 const COMPILER_SUFFIX = /(\.(isra|constprop|part|cold|llvm|lto_priv|localalias|clone|specialized)(\.\d+)?)+$/;
-const SYSCALL_WRAPPER = /^__(?:x64|ia32|arm64|riscv|s390x|powerpc|se|do)_(?:compat_)?sys_([A-Za-z0-9_]+)$/;
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** The printed symbol's source name; syscall wrappers are recognised as go-to-definition does (source/symbol-names.ts). */
 export function sourceFunction(symbol: string): SourceFunction | undefined {
   const s = symbol.trim().replace(COMPILER_SUFFIX, '').replace(/\.\d+$/, '');
-  if (!IDENT.test(s) || s.length > 200) return undefined;
-  const sys = SYSCALL_WRAPPER.exec(s);
-  if (sys) return { name: sys[1], syscall: true, symbol: s };
-  return { name: s, syscall: false, symbol: s };
+  if (!isIdentifier(s) || s.length > 200) return undefined;
+  // A plain `sys_X` is also an ordinary function's name (fbdev's sys_copyarea); `__<arch>_sys_X` is a wrapper.
+  const sys = s.startsWith('__') ? nameQuery(s).syscall : undefined;
+  return sys ? { name: sys.name, syscall: true, symbol: s } : { name: s, syscall: false, symbol: s };
 }
 
 /** POSIX ERE matching the identifier as a whole word (git -G, git grep -E, --grep -E). */

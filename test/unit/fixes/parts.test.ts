@@ -122,6 +122,12 @@ SYSCALL_DEFINE1(close, unsigned int, fd)
     assert.equal(sourceFunction('-rf'), undefined);
     assert.equal(sourceFunction('a b'), undefined);
   });
+  it('knows the syscall wrappers go-to-definition knows, and nothing more', () => {
+    assert.deepEqual(sourceFunction('__x32_compat_sys_ioctl'), { name: 'ioctl', syscall: true, symbol: '__x32_compat_sys_ioctl' });
+    assert.deepEqual(sourceFunction('__mips_sys_read'), { name: 'read', syscall: true, symbol: '__mips_sys_read' });
+    assert.deepEqual(sourceFunction('sys_copyarea'), { name: 'sys_copyarea', syscall: false, symbol: 'sys_copyarea' });
+    assert.equal(sourceFunction('tsan.module_ctor'), undefined);
+  });
 });
 
 describe('treePath', () => {
