@@ -18,7 +18,7 @@ export async function frameSymbolHover(doc: DocumentState, line: number, charact
 
 /** Markdown-escape (a local copy: hover.ts imports this module). */
 function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => '\\' + c);
+  return s.replace(/[\\`*_{}[\]<>#|@]/g, (c) => '\\' + c); // `@`: no e-mail autolink (mailto:)
 }
 
 const loc = (file: string, line: number) => (file === '??' ? '`??`' : code(`${treeRelativePath(file)}:${line}`));

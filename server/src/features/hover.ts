@@ -67,5 +67,5 @@ export function frameSummary(f: Frame, withName = true): string {
 }
 
 export function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => '\\' + c);
+  return s.replace(/[\\`*_{}[\]<>#|@]/g, (c) => '\\' + c); // `@`: no e-mail autolink (mailto:)
 }

@@ -2,7 +2,7 @@
 
 /** Escape text that is shown as Markdown prose (never inside a code span). */
 export function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>#|!~]/g, (c) => '\\' + c);
+  return s.replace(/[\\`*_{}[\]<>#|!~@]/g, (c) => '\\' + c); // `@`: no e-mail autolink (mailto:)
 }
 
 /** An inline code span holding `s` verbatim (backslashes are literal inside code spans). */

@@ -32,6 +32,9 @@ const HOSTILE = [
   `[   12.345694] WARNING: CPU: 0 PID: 1 at ${EVIL}/x.c:1 f+0x1/0x2`,
   '[   12.345695] ---[ end trace 0000000000000000 ]---',
   '[   12.345696] kernel BUG at mm/slub.c:4242!',
+  '[   12.345697] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (root@evil.example)',
+  '[   12.345698] Oops: 0002 [#2] SMP PTI user@example.org',
+  '[   12.345699] CPU: 0 PID: 1 Comm: a@b.cd Not tainted 6.1.0-56-amd64 #1 Debian 6.1.192-2 (x@y.zz)',
   'crash> bt',
   `PID: 1  TASK: ffff888100000000  CPU: 0  COMMAND: "${EVIL}"`,
   ` #0 [ffffc90000003e38] ${EVIL} at ffffffff8105f4e7`,
@@ -87,6 +90,29 @@ describe('links and Markdown from hostile logs', () => {
       if (label === 'default settings') assert.ok(links.length > 0, 'the default templates do produce (https) links');
     });
   }
+
+  it('an e-mail address in a boot banner does not become a mailto: link (found by fuzzing)', async () => {
+    const ctx = fuzzContext({}, { trusted: false, root: '/nonexistent-oops-root' });
+    // The input the fuzz campaign reduced it to: a banner glued to console noise becomes a report title.
+    const doc = documentState('file:///banner.oops', [
+      '  SeaBIOS (version 1.16.2-debian-1.16.2-1)',
+      '  Booting from ROM...',
+      '  Probing EDD (edd=off to disable)... o[    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)',
+      '  [    0.1] Command line: console=ttyS0,115200 evalscn=mod-bugon oops=panic',
+      '  [    0.000000] BIOS-provided physical RAM map:',
+      '   panic+0x20/0x85',
+    ].join('\n'));
+    let hovers = 0;
+    for (let line = 0; line < doc.lines.length; line++) {
+      for (let ch = 0; ch <= doc.lines[line].length; ch++) {
+        const h = await provideHover(doc, line, ch, ctx);
+        if (!h) continue;
+        hovers++;
+        checkMarkdown(`hover ${line}:${ch}`, (h.contents as { value: string }).value);
+      }
+    }
+    assert.ok(hovers > 0);
+  });
 
   it('the Markdown checker itself catches injected links, autolinks and HTML (so the tests above can fail)', () => {
     assert.deepEqual(markdownLinks(`x ${EVIL}`).links, ['command:workbench.action.terminal.new']);
