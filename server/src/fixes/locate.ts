@@ -3,16 +3,18 @@
 import { isCancelled, literalPath } from './git';
 import { definitionPattern, findDefinition, type LineRange, type SourceFunction } from './function-locator';
 import { cParserOrNull } from '../source/c-parser';
+import { guessTreePath, stripKnownPrefix } from '../source/path-map';
 import { git, type Run } from './run';
 
 /** A path as git knows it: relative to the top of the tree, forward slashes. */
 export function treePath(path: string): string | undefined {
   let p = path.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^[ab]\//, '');
   if (p.startsWith('/')) {
-    // Absolute build paths (`/build/linux-6.1/fs/nfs/write.c`): keep from the first kernel top-level dir.
-    const m = /\/((?:arch|block|certs|crypto|drivers|fs|include|init|io_uring|ipc|kernel|lib|mm|net|rust|samples|security|sound|tools|usr|virt)\/.*)$/.exec(p);
-    if (!m) return undefined;
-    p = m[1];
+    // Absolute build paths (`/build/linux-6.1/fs/nfs/write.c`, RHEL's /usr/src/debug/kernel-X/linux-X/...),
+    // made tree-relative as web links make them.
+    const rel = stripKnownPrefix(p) ?? guessTreePath(p);
+    if (!rel) return undefined;
+    p = rel;
   }
   if (!p || p.startsWith('-') || p.split('/').includes('..') || /[\x00-\x1f]/.test(p)) return undefined;
   return p;

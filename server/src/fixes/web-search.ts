@@ -1,5 +1,6 @@
 // Without a clone: links that search where kernel fixes are discussed and merged.
 // Nothing is fetched here; the user's browser opens a link when they click it.
+import { expandTemplate } from '../source/web-url';
 
 export interface SearchLink {
   title: string;
@@ -54,6 +55,6 @@ export function searchLinks(input: SearchInput): SearchLink[] {
 /** The commit page from the `oopsLens.web.commitUrl` template (`${sha}`). */
 export function commitUrl(template: string, sha: string): string | undefined {
   if (!/^[0-9a-f]{7,40}$/i.test(sha)) return undefined;
-  const url = template.replace(/\$\{sha\}/g, sha);
-  return /^https?:\/\//.test(url) ? url : undefined;
+  const url = expandTemplate(template, { sha });
+  return url && /^https?:\/\//.test(url) ? url : undefined;
 }

@@ -136,6 +136,8 @@ describe('treePath', () => {
     assert.equal(treePath('/build/linux-6.1/fs/nfs/write.c'), 'fs/nfs/write.c');
     assert.equal(treePath('a/mm/slub.c'), 'mm/slub.c');
     assert.equal(treePath('../etc/passwd'), undefined);
+    assert.equal(treePath('/usr/src/debug/kernel-3.10.0-327.el7/linux-3.10.0-327.el7.x86_64/fs/nfs/write.c'), 'fs/nfs/write.c');
+    assert.equal(treePath('/lib/modules/6.1.0-56-amd64/build/include/linux/mm.h'), 'include/linux/mm.h');
     assert.equal(treePath('-x'), undefined);
   });
 });
