@@ -39,6 +39,8 @@ function run(cmd: string, args: string[], cwd: string): boolean {
 export function buildFixtures(): Fixtures {
   if (built) return built;
   const dir = mkdtempSync(join(tmpdir(), 'oops-symbols-'));
+  // Callers should cleanup() in after(); this catches those that do not (and crashed runs).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   cpSync(fixtureSource, dir, { recursive: true });
   const gcc = (args: string[]) => execFileSync('gcc', args, { cwd: dir, stdio: 'pipe' });
   gcc(['-g', '-gdwarf-5', ...linked, 'core.c', 'mm.c', '-o', 'vmlinux-dwarf5']);
