@@ -149,7 +149,7 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
     const published = new Map<string, number>();
-    conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => published.set(p.uri, p.diagnostics.length));
+    conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => void published.set(p.uri, p.diagnostics.length));
     conn.onNotification('window/logMessage', () => undefined);
     conn.listen();
     try {
