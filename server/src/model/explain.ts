@@ -69,7 +69,10 @@ export function explainAt(text: string, col: number, ctx: LineContext): LineExpl
     const valueHere = hexTokenAt(text, col);
     if (!(valueHere && /address\s*$/.test(text.slice(0, valueHere.start)))) {
       const md = dieHeaderMarkdown(text, esrMarkdown);
-      if (md) return { start: die.index, end: die.index + die[0].length, markdown: ctx.isHeader ? `${md}\n\n---\n${reportHeaderMarkdown(text, ctx.kind) ?? ''}` : md };
+      const extra = ctx.isHeader ? reportHeaderMarkdown(text, ctx.kind) : undefined;
+      // When the report's explanation is about this very exception (GPF, #UD), the die line keeps only its fields.
+      const head = md && extra !== undefined && extra === reportHeaderMarkdown(die[0]) ? md.replace(/^(\*\*[^\n]*?\*\*): [^\n]*/, '$1') : md;
+      if (md) return { start: die.index, end: die.index + die[0].length, markdown: extra ? `${head}\n\n---\n${extra}` : md };
     }
   }
   const abort = memAbortLineMarkdown(text);

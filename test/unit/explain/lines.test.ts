@@ -198,3 +198,18 @@ test('hover on a 5 MB single line answers quickly', () => {
   assert.match(md ?? '', /`RAX` = `0x0`/);
   assert.equal(explainHover(doc, 0, 10), undefined);
 });
+
+test('a GPF / invalid opcode header explains its exception once, not in two sections', () => {
+  for (const [line, once] of [
+    ['general protection fault, probably for non-canonical address 0x6b6b6b6b6b6b6b6b: 0000 [#1] PREEMPT SMP NOPTI', /corrupted pointer/],
+    ['invalid opcode: 0000 [#1] PREEMPT SMP NOPTI', /execute `ud2`/],
+  ] as const) {
+    const md = explainAt(line, line.indexOf('[#1]'), { arch: 'x86_64', isHeader: true })!.markdown;
+    assert.equal(md.split('\n---\n').filter((s) => once.test(s)).length, 1, md);
+    assert.match(md, /oops since boot/);
+    assert.doesNotMatch(md, /\n---\n\s*$/);
+  }
+  // Oops headers keep their page-fault meaning: the report explanation is about something else.
+  const oops = 'Oops: 0002 [#1] PREEMPT SMP NOPTI';
+  assert.match(explainAt(oops, 2, { arch: 'x86_64', isHeader: true })!.markdown, /page fault the kernel could not handle/);
+});
