@@ -1,7 +1,7 @@
 // The symbol table of one ELF object seen the way kallsyms sees it: text symbols (FUNC and NOTYPE
 // labels) whose size is the distance to the next symbol of the same section, so that a printed
 // `func+0x6d/0x100` can be matched even among same-named static functions.
-import { ElfFile, Reader, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS, SHF_EXECINSTR, SHF_ALLOC, ET_REL, SHT_SYMTAB_SHNDX } from './elf';
+import { ElfError, ElfFile, Reader, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS, SHF_EXECINSTR, SHF_ALLOC, ET_REL, SHT_SYMTAB_SHNDX } from './elf';
 
 export const STT_NOTYPE = 0;
 export const STT_OBJECT = 1;
@@ -56,6 +56,8 @@ function isTextCandidate(name: string): boolean {
   return name.length > 0 && name[0] !== '$' && !name.startsWith('.L') && !name.startsWith('L0\x01');
 }
 
+const MAX_TABLE = 512 * 2 ** 20;
+
 interface SymtabView {
   r: Reader;
   strings: Buffer;
@@ -68,6 +70,9 @@ function symtabView(elf: ElfFile): SymtabView | undefined {
   const table = elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
   if (!table || table.type === SHT_NOBITS) return undefined;
   const strSec = elf.sections[table.link];
+  // Real tables are a few MB (allyesconfig: ~100 MB); larger means a corrupt header, not a symbol table.
+  if (table.size > MAX_TABLE || (strSec?.size ?? 0) > MAX_TABLE)
+    throw new ElfError(`${elf.path}: symbol table of ${table.size} bytes (strings ${strSec?.size ?? 0}) is implausibly large`);
   const str = strSec ? elf.readAll(strSec) : new Uint8Array(0);
   const data = elf.readAll(table);
   const ent = elf.is64 ? 24 : 16;

@@ -97,3 +97,12 @@ test('clang LTO .llvm.N suffixes are found by their kallsyms name; __pfx_ paddin
   assert.equal(t.at(BigInt(TEXT + 0x44))?.name, 'other');
   assert.equal(t.byName('__pfx_helper.llvm.1234567')[0]?.kallsymsSize, 0x10n);
 });
+
+test('a symbol table header claiming a gigabyte is refused before anything is read', () => {
+  const bytes = writeElf({ is64: true, le: true, machine: EM_AARCH64, type: ET_EXEC, sections, symbols });
+  const elf = new ElfFile(new BufferBytes(bytes));
+  const symtab = elf.section('.symtab')!;
+  const shoff = Number(new DataView(bytes.buffer).getBigUint64(40, true));
+  new DataView(bytes.buffer).setBigUint64(shoff + symtab.index * 64 + 32, 1n << 30n, true);
+  assert.throws(() => SymbolTable.fromElf(new ElfFile(new BufferBytes(bytes))), /implausibly large/);
+});
