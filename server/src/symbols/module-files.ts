@@ -127,15 +127,48 @@ export function isCompressedModule(path: string): boolean {
   return /\.ko\.(xz|zst|gz)$/.test(path);
 }
 
+/** Largest decompressed module accepted (debug .ko files are tens of MB; more is a bomb or garbage). */
+const MAX_MODULE = 1 << 30;
+
 /** Contents of a compressed module file, decompressed. */
 export async function readCompressedModule(path: string): Promise<Uint8Array> {
   const data = readFileSync(path);
-  if (path.endsWith('.gz')) return new Uint8Array(gunzipSync(data));
-  if (path.endsWith('.zst')) return zstdDecompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  const tooBig = () => new Error(`${path}: decompresses to more than ${MAX_MODULE} bytes`);
+  if (path.endsWith('.gz')) {
+    try {
+      return new Uint8Array(gunzipSync(data, { maxOutputLength: MAX_MODULE }));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
+      throw e;
+    }
+  }
+  if (path.endsWith('.zst')) {
+    const out = zstdDecompress(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    if (out.length > MAX_MODULE) throw tooBig();
+    return out;
+  }
   if (path.endsWith('.xz')) {
     const { XzReadableStream } = await import('xz-decompress');
-    const stream = new XzReadableStream(new Blob([data]).stream() as never);
-    return new Uint8Array(await new Response(stream as never).arrayBuffer());
+    const reader = new XzReadableStream(new Blob([data]).stream() as never).getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_MODULE) {
+        await reader.cancel();
+        throw tooBig();
+      }
+      chunks.push(value);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
   return new Uint8Array(data);
 }

@@ -288,3 +288,13 @@ test('a stripped vmlinux or module finds its DWARF by build ID in /usr/lib/debug
   assert.equal(bare.object, stripped);
   assert.match(bare.error ?? '', /no DWARF/);
 });
+
+test('corrupt compressed modules give a message naming the file', async () => {
+  for (const name of ['fixture_mod.ko.xz', 'fixture_mod.ko.gz', 'fixture_mod.ko.zst']) {
+    const dir = join(scratch, 'corrupt-' + name.replace(/\W/g, '_'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), 'this is not compressed data at all');
+    const r = await service({ modulePaths: [dir] }).resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
+    assert.match(r.error ?? '', new RegExp(`module fixture_mod: no debug file found .*${name.replace(/\./g, '\\.')}`), name);
+  }
+});
