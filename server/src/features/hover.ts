@@ -9,6 +9,7 @@ import { explainHover } from './hover-explain';
 import { codeHover } from './hover-code';
 import { code } from './markdown';
 import { codeRefHover, frameSourceHover } from './source-snippet';
+import { contextOf } from '../symbols/resolution';
 
 export type HoverPart = (doc: DocumentState, line: number, character: number, ctx: FeatureContext) => Promise<string | undefined> | string | undefined;
 
@@ -47,20 +48,28 @@ export function reportSummary(r: Report): string {
   return rows.join('  \n');
 }
 
-function frameBasicsHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): string | undefined {
+async function frameBasicsHover(doc: DocumentState, line: number, character: number, ctx: FeatureContext): Promise<string | undefined> {
   const f = frameAt(doc, line, character);
   if (!f) return undefined;
-  // With a symbolizer the frame hover above already names the function and offset.
-  return frameSummary(f, !ctx.symbols);
+  // With a symbolizer the frame hover above already names the function and offset, and when it
+  // found the address it already said where it looked (exact PC or call site).
+  let resolved = false;
+  if (ctx.symbols && !f.inline) {
+    try {
+      const r = await ctx.symbols.resolveFrame(f, contextOf(reportAt(doc, line), doc.model));
+      resolved = r.lookupAddress !== undefined && (!r.returnAddress || r.address !== r.lookupAddress);
+    } catch { /* say it here then */ }
+  }
+  return frameSummary(f, !ctx.symbols, !resolved) || undefined;
 }
 
-export function frameSummary(f: Frame, withName = true): string {
+export function frameSummary(f: Frame, withName = true, withLookup = true): string {
   const where = f.module ? ` in module \`${f.module}\`` : '';
   const off = f.offset !== undefined ? ` at offset \`0x${f.offset.toString(16)}\`${f.size !== undefined ? ` of \`0x${f.size.toString(16)}\` bytes` : ''}` : '';
   const what = f.exact
     ? 'exact PC (the instruction that was executing): looked up at the address itself'
     : 'return address: the source line is the call site, looked up at address − 1';
-  const rows = withName ? [`${code(f.function)}${off}${where}`, what] : [what];
+  const rows = [...(withName ? [`${code(f.function)}${off}${where}`] : []), ...(withLookup ? [what] : [])];
   if (f.unreliable) rows.push('`?` unreliable: a stale address found on the stack, maybe not part of the call chain');
   if (f.file) rows.push(`printed location: \`${f.file}:${f.fileLine}\`${f.inline ? ' (inlined)' : ''}`);
   return rows.join('  \n');
