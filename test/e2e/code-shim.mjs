@@ -61,7 +61,9 @@ try {
     if (k >= 0) console.log(`  ${text.slice(k + 11)}`);
     else if (process.env.OOPS_E2E_DEBUG) console.log(`  | ${text}`);
   });
-  const exited = new Promise((resolve) => { page.exposeFunction('codeAutomationExit', (c) => resolve(c)); });
+  let exit;
+  const exited = new Promise((resolve) => { exit = resolve; });
+  await page.exposeFunction('codeAutomationExit', (c) => exit(c)); // before the workbench loads
   const payload = [
     ['extensionDevelopmentPath', remoteUri(server, path.resolve(devPath))],
     ['extensionTestsPath', remoteUri(server, path.resolve(testsPath))],
