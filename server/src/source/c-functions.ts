@@ -170,6 +170,10 @@ export function findDefinitions(parser: Parser | null, text: string, name: strin
   for (const h of hits) {
     // Calls and prototypes (`foo(x);`, `if (foo(x))`) are dropped before any parsing.
     if (!bodyFollows(text, h.paren)) continue;
+    // Kernel style starts a definition's name line at column 0; an indented `name(...) {` is a loop macro
+    // in a body (`list_for_each_entry(...) {`) or an annotation (`\t__acquires(x)`), which the window
+    // parse below cannot tell from a header because the window starts inside the body.
+    if (/[ \t]/.test(text[text.lastIndexOf('\n', h.index - 1) + 1] ?? '')) continue;
     const ext = parser && text.length <= MAX_PARSE_CHARS ? definitionInWindow(parser, text, h.index, h.len) : textualDefinitionAt(text, h.index, h.len);
     if (!ext) continue;
     const { row, column } = rowCol(text, h.index);
@@ -235,12 +239,24 @@ function definitionInWindow(parser: Parser, text: string, index: number, len: nu
   if (!tree) return undefined;
   try {
     const ext = definitionAt(tree, window, index - start, len);
-    if (!ext) return undefined;
+    // tree-sitter gives up on some bodies (one that opens with a `#define`) and leaves the whole window an
+    // ERROR; the name at column 0 with a body after it is then a definition unless it is on a preprocessor line.
+    if (!ext) return tree.rootNode.hasError && !inPreprocessor(text, index) ? textualDefinitionAt(text, index, len) : undefined;
     const rowOffset = rowCol(text, start).row;
     return { ...ext, startRow: ext.startRow + rowOffset, endRow: ext.endRow + rowOffset, bodyRow: ext.bodyRow + rowOffset };
   } finally {
     tree.delete();
   }
+}
+
+/** Is the line at `index` a preprocessor line (`#if defined(X)`, `#define f(x)`) or a continued one? */
+function inPreprocessor(text: string, index: number): boolean {
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  if (/^\s*#/.test(text.slice(lineStart, index))) return true;
+  let lineEnd = text.indexOf('\n', index);
+  if (lineEnd < 0) lineEnd = text.length;
+  const prev = lineStart > 1 ? text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1) : '';
+  return /\\\s*$/.test(text.slice(lineStart, lineEnd)) || /\\\s*$/.test(prev);
 }
 
 /** Without a parse tree: a name at the start of a line's header whose `)` is followed by `{` before any `;`. */

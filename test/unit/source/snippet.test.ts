@@ -77,6 +77,34 @@ test('tree-sitter analysis on tricky headers', async () => {
   // fs/read_write.c: a continued `#if` right above SYSCALL_DEFINE5(llseek, ...) is not part of its header.
   const llseek = '#if !defined(CONFIG_64BIT) || \\\n\tdefined(__ARCH_WANT_SYS_LLSEEK)\nSYSCALL_DEFINE5(llseek, unsigned int, fd,\n\t\tunsigned int, whence)\n{\n\treturn 0;\n}\n#endif\n';
   assert.deepEqual(findDefinitions(parser, llseek, 'none', { name: 'llseek', compat: false }).map((d) => [d.startRow, d.endRow]), [[2, 6]]);
+  // net/core/dev.c: a body that opens with a #define leaves tree-sitter nothing but an ERROR; loop macros,
+  // lock annotations and `#if defined(X)` above a function are no definitions of their names.
+  const dev = [
+    '#if defined(CONFIG_NET)',
+    '',
+    'const char *netdev_cmd_to_name(enum netdev_cmd cmd)',
+    '{',
+    '#define N(val) \\',
+    '\tcase NETDEV_##val: return "NETDEV_" #val;',
+    '\tswitch (cmd) {',
+    '\tN(UP) N(DOWN)',
+    '\t}',
+    '\treturn "UNKNOWN";',
+    '}',
+    '',
+    'static void walk(struct list_head *head)',
+    '\t__acquires(rq->lock)',
+    '{',
+    '\tstruct item *it;',
+    '',
+    '\tlist_for_each_entry(it, head, node) {',
+    '\t\tit->n++;',
+    '\t}',
+    '}',
+    '#endif',
+  ].join('\n');
+  assert.deepEqual(findDefinitions(parser, dev, 'netdev_cmd_to_name').map((d) => [d.startRow, d.endRow]), [[2, 10]]);
+  for (const name of ['defined', '__acquires', 'list_for_each_entry']) assert.deepEqual(findDefinitions(parser, dev, name), [], name);
   assert.equal(headerName('COMPAT_SYSCALL_DEFINE3(write, unsigned int, fd)'), 'write');
   assert.equal(headerName('DEFINE_IDTENTRY(exc_int3)'), 'exc_int3');
   assert.equal(headerName('static __printf(1, 2) void foo(const char *f, ...)'), '__printf');
