@@ -50,11 +50,13 @@ function framesAt(doc: DocumentState, range: Range, report: Report | undefined):
 export function targetFor(doc: DocumentState, frame: Frame, report: Report | undefined): FixTarget | undefined {
   const fn = sourceFunction(frame.function);
   if (!fn) return undefined;
-  const guiltyLike = !!report && (frame === report.guilty || frame.function === report.guiltyFrame || frame.exact);
+  // `kernel BUG at f.c:N` / `WARNING: ... at f.c:N` name the file of the function that trapped (the
+  // RIP/pc frame), not of the guilty frame up the stack nor of lock `at:` mentions.
+  const trapped = report?.frames.find((f) => f.source === 'rip' || f.source === 'pc');
   const addrs = addressesIn(doc);
   return {
     function: fn.symbol,
-    file: frame.file ?? (guiltyLike && report ? headerFile(report) : undefined),
+    file: frame.file ?? (report && trapped && frame.function === trapped.function ? headerFile(report) : undefined),
     module: frame.module,
     // A stack dump's "title" is its context line, not a crash title anyone would write in a commit.
     title: report && !report.corrupted && report.kind !== 'dump' ? report.title : undefined,

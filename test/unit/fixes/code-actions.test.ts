@@ -134,6 +134,37 @@ describe('fix code actions and commands', () => {
     assert.equal(t.line, TRACE_LINE);
   });
 
+  it('the file of `... at f.c:N` goes only to the function that trapped, not to lock mentions or the guilty caller', () => {
+    const text = [
+      '[   76.428565][    C0] BUG: sleeping function called from invalid context at kernel/locking/mutex.c:908',
+      '[   76.434131][    C0] 1 lock held by kworker/0:2/464:',
+      '[   76.440557][    C0]  #0: 000000002d02a2de ((&toneport->timer)){+.-.}, at: call_timer_fn+0xce/0x5f0',
+      '[   76.441933][    C0] CPU: 0 PID: 464 Comm: kworker/0:2 Not tainted 5.1.0-rc3 #282',
+      '[   76.445833][    C0] Call Trace:',
+      '[   76.445833][    C0]  dump_stack+0x172/0x1f0',
+      '[   76.445833][    C0]  ___might_sleep+0x2f3/0x400',
+      '[   76.445833][    C0]  __mutex_lock+0xd5/0x12f0',
+      '[   76.445833][    C0]  line6_pcm_acquire+0x35/0x210',
+      '[   76.445833][    C0]  call_timer_fn+0x193/0x5f0',
+      '',
+    ].join('\n');
+    const d = documentState('file:///tmp/sleep.oops', text);
+    const rec = recorder({ kernelRepo: h.repo.dir }, true);
+    const service = new FixService(rec.ctx, rec.host);
+    for (const line of [0, 2]) {
+      const actions = provideCodeActions(d, at(line, text.split('\n')[line].indexOf('call_timer_fn') + 2), rec.ctx, service);
+      const t = actions.find((a) => a.command?.command === FixCommands.find)?.command?.arguments?.[0] as FixTarget | undefined;
+      assert.ok(t, `an action on line ${line}`);
+      assert.equal(t.file, undefined, `${t.function} is not in mutex.c`);
+      assert.ok(!titles(actions).some((x) => x.includes('mutex.c')), titles(actions).join(' | '));
+    }
+    // The function that trapped does get the header's file.
+    const rip = documentState('file:///tmp/nfs.oops', OOPS);
+    const t = provideCodeActions(rip, at(6, 30), rec.ctx, service)[0].command!.arguments![0] as FixTarget;
+    assert.equal(t.function, 'nfs_unlock_request');
+    assert.equal(t.file, 'fs/nfs/pagelist.c');
+  });
+
   it('in an untrusted workspace: no git, a disabled action saying why, web search links and web commit pages', async () => {
     const rec = recorder({ kernelRepo: h.repo.dir }, false);
     const service = new FixService(rec.ctx, rec.host);
