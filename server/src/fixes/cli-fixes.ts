@@ -51,7 +51,9 @@ export async function runFixes(argv: string[], deps: FixesCliDeps): Promise<numb
   if (!symbol) throw new Error('no report with a guilty function in the input; pass --function');
   const fn = sourceFunction(symbol);
   if (!fn) throw new Error(`not a C function name: ${symbol}`);
-  const file = fileArg ?? (fnArg ? undefined : guilty?.file ?? (report ? headerFile(report) : undefined));
+  // The header's `at f.c:N` is the file of the function that trapped (RIP/pc), not of a guilty caller.
+  const trapped = report?.frames.find((f) => f.source === 'rip' || f.source === 'pc');
+  const file = fileArg ?? (fnArg ? undefined : guilty?.file ?? (report && trapped && trapped.function === symbol ? headerFile(report) : undefined));
   const kernel = report?.kernel.release ? report.kernel : log.banner;
   const title = report && !report.corrupted && !fnArg ? report.title : undefined;
   const syz = syzbotAddresses(text);

@@ -38,3 +38,29 @@ describe('oops-lens fixes', () => {
     assert.match(out, /linux-6\.1\.y/);
   });
 });
+
+describe('oops-lens fixes: the header file', () => {
+  const json = async (text: string) => {
+    let out = '';
+    assert.equal(await runFixes(['--json', 'x.oops'], { parse: parseCrashLog, readInput: () => text, write: (t) => void (out += t), commitUrl: defaultSettings.web.commitUrl }), 0);
+    return (JSON.parse(out) as { links: { title: string }[] }).links.map((l) => l.title);
+  };
+
+  it('goes with the function that trapped, not with a guilty caller', async () => {
+    assert.ok((await json(OOPS)).includes('lore: patches to fs/nfs/pagelist.c changing nfs_unlock_request()'));
+    const sleeping = await json([
+      'BUG: sleeping function called from invalid context at kernel/locking/mutex.c:908',
+      'in_atomic(): 1, irqs_disabled(): 0, pid: 464, name: kworker/0:2',
+      'CPU: 0 PID: 464 Comm: kworker/0:2 Not tainted 5.1.0-rc3 #282',
+      'Call Trace:',
+      ' dump_stack+0x172/0x1f0',
+      ' ___might_sleep+0x2f3/0x400',
+      ' __mutex_lock+0xd5/0x12f0',
+      ' line6_pcm_acquire+0x35/0x210',
+      ' call_timer_fn+0x193/0x5f0',
+      '',
+    ].join('\n'));
+    assert.ok(sleeping.includes('lore: patches changing line6_pcm_acquire()'), sleeping.join(' | '));
+    assert.ok(!sleeping.some((t) => t.includes('mutex.c')), sleeping.join(' | '));
+  });
+});
