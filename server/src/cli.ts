@@ -4,7 +4,7 @@ import { parseCrashLog } from './model/parser';
 import type { Frame, Report } from './model/types';
 import { runDecode } from './symbols/decode';
 import { SymbolService } from './symbols/service';
-import { defaultSettings } from './settings';
+import { defaultSettings, resolveSettingPaths } from './settings';
 import { FIXES_USAGE, runFixes } from './fixes/cli-fixes';
 
 const USAGE = `usage:
@@ -92,7 +92,10 @@ export const commands: Record<string, (args: string[]) => number | Promise<numbe
   decode: (args) =>
     runDecode(args, {
       parse: parseCrashLog, reportJson, frameJson, readInput, write: (t) => process.stdout.write(t),
-      createService: (vmlinux, modulePaths) => new SymbolService(() => ({ ...defaultSettings, vmlinux, modulePaths })),
+      createService: (vmlinux, modulePaths) => {
+        const settings = resolveSettingPaths({ ...defaultSettings, vmlinux, modulePaths }, undefined);
+        return new SymbolService(() => settings);
+      },
     }),
   fixes: (args) =>
     runFixes(args, { parse: parseCrashLog, readInput, write: (t) => process.stdout.write(t), commitUrl: defaultSettings.web.commitUrl }),

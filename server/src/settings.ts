@@ -1,5 +1,6 @@
 // One typed schema for every `oopsLens.*` setting, with defaults.
 // Mirrored by package.json `contributes.configuration` (test/unit/settings.test.ts keeps them equal).
+import { homedir } from 'node:os';
 
 export interface Settings {
   /** Path to a vmlinux with DWARF; empty = discover by the report's kernel release. */
@@ -80,8 +81,9 @@ export function resolveSettings(raw: unknown): Settings {
  * `${workspaceFolder}`, `~`): make vmlinux, modulePaths, sourceRoots, kernelRepo and the targets of
  * pathMap absolute. `root` = the first workspace folder's path; without one, relative paths stay.
  */
-export function resolveSettingPaths(s: Settings, root: string | undefined, home = process.env.HOME ?? ''): Settings {
-  const abs = (p: string): string => {
+export function resolveSettingPaths(s: Settings, root: string | undefined, home = homedir()): Settings {
+  const abs = (written: string): string => {
+    const p = written.trim();
     if (!p) return p;
     const base = root?.replace(/[\\/]+$/, '');
     let q = base ? p.replace(/\$\{workspaceFolder\}/g, base) : p;

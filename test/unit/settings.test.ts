@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSettings, resolveSettings } from '../../server/src/settings';
+import { defaultSettings, resolveSettingPaths, resolveSettings } from '../../server/src/settings';
 
 function flatten(obj: Record<string, unknown>, prefix = 'oopsLens.'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -30,4 +31,29 @@ test('ill-typed settings fall back to defaults', () => {
   assert.equal(s.symbolizer, 'builtin');
   assert.equal(s.web.sourceUrl, defaultSettings.web.sourceUrl);
   assert.deepEqual(s.pathMap, { a: 'b' });
+});
+
+test('every path setting expands ~ and ${workspaceFolder}; relative ones resolve against the workspace folder', () => {
+  const s = resolveSettingPaths(resolveSettings({
+    vmlinux: '~/build/vmlinux',
+    modulePaths: ['${workspaceFolder}/debug/', '~', 'mods'],
+    sourceRoots: ['  ~/linux  ', './tree'],
+    kernelRepo: '${workspaceFolder}',
+    web: { version: '~/not-a-path' },
+  }), '/ws', '/home/u');
+  assert.equal(s.vmlinux, '/home/u/build/vmlinux');
+  assert.deepEqual(s.modulePaths, ['/ws/debug/', '/home/u', '/ws/mods']);
+  assert.deepEqual(s.sourceRoots, ['/home/u/linux', '/ws/tree'], 'surrounding blanks do not defeat the expansion');
+  assert.equal(s.kernelRepo, '/ws');
+  assert.equal(s.web.version, '~/not-a-path', 'only path settings are expanded');
+});
+
+test('~user and a ~ inside a path are not the home directory; without a workspace ${workspaceFolder} stays', () => {
+  const s = resolveSettingPaths(resolveSettings({ modulePaths: ['~other/mods', '/srv/a~/b'], sourceRoots: ['${workspaceFolder}/linux'] }), undefined, '/home/u');
+  assert.deepEqual(s.modulePaths, ['~other/mods', '/srv/a~/b']);
+  assert.deepEqual(s.sourceRoots, ['${workspaceFolder}/linux']);
+});
+
+test('the home directory defaults to the user\'s', () => {
+  assert.equal(resolveSettingPaths(resolveSettings({ vmlinux: '~/vmlinux' }), undefined).vmlinux, join(homedir(), 'vmlinux'));
 });

@@ -2,7 +2,6 @@
 // commit (`git show` as a read-only `oops-git:` document, or the web page without a clone), open a
 // search link. Never runs git when the workspace is untrusted.
 import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { KernelInfo } from '../model/types';
 import { FixFinder } from '../fixes/fix-finder';
@@ -44,10 +43,6 @@ export interface FixHost {
   ask(message: string, items: string[]): Promise<string | undefined>;
 }
 
-function expand(p: string): string {
-  return p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
-}
-
 function isGitRepo(p: string): boolean {
   try {
     if (existsSync(join(p, '.git'))) return true;
@@ -62,12 +57,12 @@ export function kernelRepo(ctx: FeatureContext): { repo?: string; reason?: strin
   if (!ctx.trusted()) return { reason: 'the workspace is not trusted, so Oops Lens does not run git on paths from its settings' };
   const s = ctx.settings();
   if (s.kernelRepo.trim()) {
-    const p = expand(s.kernelRepo.trim());
+    const p = s.kernelRepo.trim();
     if (!isAbsolute(p)) return { reason: `oopsLens.kernelRepo must be an absolute path (${s.kernelRepo})` };
     return isGitRepo(p) ? { repo: p } : { reason: `oopsLens.kernelRepo (${s.kernelRepo}) is not a git clone` };
   }
   for (const root of s.sourceRoots) {
-    const p = expand(root.trim());
+    const p = root.trim();
     if (isAbsolute(p) && isGitRepo(p)) return { repo: p };
   }
   return { reason: 'no kernel git clone: set oopsLens.kernelRepo (or add a git tree to oopsLens.sourceRoots)' };

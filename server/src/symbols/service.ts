@@ -2,7 +2,6 @@
 // and resolves model frames to symbol + inline chain. Never throws: every problem becomes an
 // `error` or `warnings` entry of the resolution.
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CrashLog, Frame, Report } from '../model/types';
 import type { Settings } from '../settings';
@@ -102,7 +101,7 @@ export class SymbolService {
   /** The vmlinux that would be used for a kernel release (settings first, then standard places). */
   vmlinuxPath(release?: string): string | undefined {
     const configured = this.trusted() ? this.settings().vmlinux.trim() : '';
-    if (configured) return expandHome(configured);
+    if (configured) return configured;
     return release ? discoverVmlinux(release, this.options.root) : undefined;
   }
 
@@ -347,7 +346,7 @@ export class SymbolService {
   }
 
   private moduleDirs(release?: string): string[] {
-    const configured = this.trusted() ? this.settings().modulePaths.map((p) => expandHome(p.trim())).filter(Boolean) : [];
+    const configured = this.trusted() ? this.settings().modulePaths.map((p) => p.trim()).filter(Boolean) : [];
     const key = release ?? '';
     let std = this.dirCache.get(key);
     if (!std || Date.now() - std.at > STAT_INTERVAL_MS) {
@@ -387,7 +386,7 @@ export class SymbolService {
       // Renamed files: fall back to the `name=` of each module's .modinfo. Only in the user's own
       // directories: distribution trees name files after their modules, and reading thousands
       // of .modinfo sections there on every unknown module would stall the hover.
-      const own = this.trusted() ? this.settings().modulePaths.map((p) => expandHome(p.trim())) : [];
+      const own = this.trusted() ? this.settings().modulePaths.map((p) => p.trim()) : [];
       for (const d of dirs.filter((x) => own.includes(x)))
         for (const p of this.directory(d).findByModinfo(name)) {
           if (files.includes(p)) continue;
@@ -479,11 +478,6 @@ export function versionMatches(report: string, banner: string): boolean {
     .split(/\s+/)
     .filter(Boolean)
     .every((w) => words.has(w));
-}
-
-/** `~/x` as users write it in settings. */
-function expandHome(p: string): string {
-  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
 }
 
 function safe<T>(f: () => T): T | undefined {

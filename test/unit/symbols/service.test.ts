@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SymbolService } from '../../../server/src/symbols/service';
 import { DebugObject } from '../../../server/src/symbols/debug-object';
-import { defaultSettings, type Settings } from '../../../server/src/settings';
+import { defaultSettings, resolveSettingPaths, type Settings } from '../../../server/src/settings';
 import { parseAddr2linePretty } from '../../../server/src/symbols/backends/addr2line';
 import type { SourceLocation } from '../../../server/src/symbols/bytes';
 import { buildFixtures } from './build-fixtures';
@@ -257,17 +257,12 @@ test('a stripped module next to its separate .ko.debug (objcopy --only-keep-debu
   assert.match(s.error ?? '', /no DWARF/);
 });
 
-test('~/ in settings means the home directory', async () => {
-  const home = process.env.HOME;
-  process.env.HOME = scratch;
-  try {
-    copyFileSync(fx.dwarf5, join(scratch, 'vmlinux-home'));
-    const r = await service({ vmlinux: '~/vmlinux-home' }).resolveFrame(frame('fs_entry', 3, undefined), ctx);
-    assert.equal(r.object, join(scratch, 'vmlinux-home'));
-    assert.equal(r.error, undefined);
-  } finally {
-    process.env.HOME = home;
-  }
+test('~/ in settings means the home directory (expanded once by resolveSettingPaths)', async () => {
+  copyFileSync(fx.dwarf5, join(scratch, 'vmlinux-home'));
+  const settings = resolveSettingPaths({ ...defaultSettings, vmlinux: '~/vmlinux-home' }, undefined, scratch);
+  const r = await service(settings).resolveFrame(frame('fs_entry', 3, undefined), ctx);
+  assert.equal(r.object, join(scratch, 'vmlinux-home'));
+  assert.equal(r.error, undefined);
 });
 
 test('a stripped vmlinux or module finds its DWARF by build ID in /usr/lib/debug/.build-id', async () => {
