@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { treeRelativePath } from '../../../server/src/symbols/display-path';
+import { webTreePath } from '../../../server/src/source/path-map';
 
 test('DWARF paths of real kernels become tree-relative', () => {
   const cases: [string, string][] = [
@@ -15,4 +16,11 @@ test('DWARF paths of real kernels become tree-relative', () => {
     ['??', '??'],
   ];
   for (const [from, to] of cases) assert.equal(treeRelativePath(from), to, from);
+});
+
+test('a display path is the path its web link opens (one tree-relative rule for both)', () => {
+  // Debian's DWARF directory tables hold `..` and `.` components; the hover names the file the link opens.
+  const dwarf = '/build/reproducible-path/linux-6.1.192/arch/x86/kernel/../include/asm/trace/./irq_vectors.h';
+  assert.equal(treeRelativePath(dwarf), 'arch/x86/include/asm/trace/irq_vectors.h');
+  assert.equal(treeRelativePath(dwarf), webTreePath(dwarf));
 });
