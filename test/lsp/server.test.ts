@@ -1,36 +1,31 @@
 // The language server over a real stdio connection (the bundled CLI `lsp --stdio`), as an editor talks to it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { handshake, spawnServer, type StdioServer } from './stdio-server';
 
 const ROOT = join(__dirname, '../..');
 const SHARED = join(ROOT, '../shared/corpus');
-let proc: ChildProcess;
+let server: StdioServer | undefined;
 let conn: MessageConnection;
 const diagnostics = new Map<string, unknown[]>();
 const diagWaiters: ((uri: string) => void)[] = [];
 
 before(async () => {
-  proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  server = spawnServer();
+  conn = server.conn;
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => {
     diagnostics.set(p.uri, p.diagnostics);
     diagWaiters.splice(0).forEach((w) => w(p.uri));
   });
   conn.onRequest('workspace/configuration', () => [{}]);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
-  await conn.sendNotification('initialized', {});
+  await handshake(conn, { capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
 });
 
 after(() => {
-  conn.dispose();
-  proc.kill();
+  server?.stop();
 });
 
 async function open(name: string, text: string): Promise<string> {

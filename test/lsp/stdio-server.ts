@@ -17,13 +17,24 @@ export interface StdioServer {
  * Spawns the server. Its connection already answers capability registration and progress creation
  * and ignores diagnostics and progress; it is not listening yet: add the test's handlers, then listen().
  */
-export function spawnServer(): StdioServer {
+export function spawnServer(options: { cwd?: string } = {}): StdioServer {
   assert.ok(existsSync(CLI), 'dist/cli.js: run `npm run build` first');
-  const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: options.cwd });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onNotification('textDocument/publishDiagnostics', () => undefined);
   conn.onNotification('$/progress', () => undefined);
   return { proc, conn, stop: () => { conn.dispose(); proc.kill(); } };
+}
+
+/**
+ * Starts listening (add the test's handlers first), then the LSP handshake: `initialize` with these
+ * params (processId, rootUri and capabilities default), then `initialized`. Resolves to the server's capabilities.
+ */
+export async function handshake(conn: MessageConnection, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  conn.listen();
+  const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, ...params })) as { capabilities: Record<string, unknown> };
+  await conn.sendNotification('initialized', {});
+  return init.capabilities;
 }

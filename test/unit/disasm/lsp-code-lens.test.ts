@@ -2,14 +2,13 @@
 // real stdio connection: Code: hover, code lenses, and the lens command opening an oops-disasm: document.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { CLI, handshake, spawnServer, type StdioServer } from '../../lsp/stdio-server';
 import { CORPUS } from './corpus-code-lines';
 
 const ROOT = join(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const SOURCE = join(ROOT, 'server/src/symbols/disasm/index.ts');
 
 function why(): string | false {
@@ -20,29 +19,23 @@ function why(): string | false {
 }
 const skip = why();
 
-let proc: ChildProcess | undefined;
+let server: StdioServer | undefined;
 let conn: MessageConnection | undefined;
 const shown: string[] = [];
 
 before(async () => {
   if (skip) return;
-  proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: '/' });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  server = spawnServer({ cwd: '/' });
+  conn = server.conn;
   conn.onRequest('workspace/configuration', () => [{}]);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('window/showDocument', (p: { uri: string }) => { shown.push(p.uri); return { success: true }; });
-  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-  conn.listen();
-  const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } })) as { capabilities: { codeLensProvider?: unknown; executeCommandProvider?: { commands: string[] } } };
-  assert.ok(init.capabilities.codeLensProvider, 'codeLensProvider advertised');
-  assert.ok(init.capabilities.executeCommandProvider?.commands.includes('oopsLens.showDisassembly'));
-  await conn.sendNotification('initialized', {});
+  const caps = (await handshake(conn, { capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } })) as { codeLensProvider?: unknown; executeCommandProvider?: { commands: string[] } };
+  assert.ok(caps.codeLensProvider, 'codeLensProvider advertised');
+  assert.ok(caps.executeCommandProvider?.commands.includes('oopsLens.showDisassembly'));
 });
 
 after(() => {
-  conn?.dispose();
-  proc?.kill();
+  server?.stop();
 });
 
 test('arm64 Oops over LSP: Code: hover, lens, and the lens command document', { skip }, async () => {

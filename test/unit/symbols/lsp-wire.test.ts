@@ -2,15 +2,13 @@
 // inlay hints, hover, the `oopsLens/decode` request, the status notification, mismatch diagnostics.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { DebugObject } from '../../../server/src/symbols/debug-object';
+import { handshake, spawnServer, type StdioServer } from '../../lsp/stdio-server';
 import { buildFixtures } from './build-fixtures';
 
-const ROOT = join(__dirname, '../../..');
 const fx = buildFixtures();
-let proc: ChildProcess;
+let server: StdioServer | undefined;
 let conn: MessageConnection;
 let caps: Record<string, unknown>;
 const statuses: { text: string; tooltip?: string }[] = [];
@@ -34,28 +32,19 @@ const report = (release: string) =>
   ].join('\n');
 
 before(async () => {
-  proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  server = spawnServer();
+  conn = server.conn;
   conn.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
     statuses.push(p);
   });
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
     diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p.diagnostics]);
   });
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.listen();
-  const init = (await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, capabilities: {},
-    initializationOptions: { trusted: true, settings: { vmlinux: fx.dwarf5, modulePaths: [fx.dir] } },
-  })) as { capabilities: Record<string, unknown> };
-  caps = init.capabilities;
-  await conn.sendNotification('initialized', {});
+  caps = await handshake(conn, { initializationOptions: { trusted: true, settings: { vmlinux: fx.dwarf5, modulePaths: [fx.dir] } } });
 });
 
 after(() => {
-  conn?.dispose();
-  proc?.kill();
+  server?.stop();
   fx.cleanup();
 });
 
