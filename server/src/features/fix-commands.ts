@@ -3,11 +3,10 @@
 // search link. Never runs git when the workspace is untrusted.
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { KernelInfo } from '../model/types';
 import { FixFinder } from '../fixes/fix-finder';
 import { isCancelled, runGit } from '../fixes/git';
 import { containmentLabel, renderFixReport, shortSha } from '../fixes/render';
-import type { FixResult } from '../fixes/types';
+import type { FixQuery, FixResult } from '../fixes/types';
 import { commitUrl } from '../fixes/web-search';
 import type { DocumentState, FeatureContext } from './context';
 import { frameAt, reportAt } from './positions';
@@ -21,14 +20,8 @@ export const FixCommands = {
 /** Read-only documents served by `workspace/textDocumentContent`. */
 export const GIT_SCHEME = 'oops-git';
 
-/** What a "Find upstream fixes" action carries (JSON, through the client and back). */
-export interface FixTarget {
-  function: string;
-  file?: string;
-  module?: string;
-  title?: string;
-  kernel?: KernelInfo;
-  syzbotAddresses?: string[];
+/** What a "Find upstream fixes" action carries (JSON, through the client and back): the finder's question without the clone. */
+export interface FixTarget extends Pick<FixQuery, 'function' | 'file' | 'module' | 'title' | 'kernel' | 'syzbotAddresses'> {
   /** Where the frame is, so the symbolizer can say its file when the text does not. */
   uri?: string;
   line?: number;
