@@ -152,6 +152,17 @@ function checkText(text, where) {
     rseen.add(s);
   }
 }
+/** Frame-hover consistency: the source excerpt marks a line the symbolizer section names; each fact said once. */
+function checkFrameHover(md, where) {
+  const parts = md.split('\n\n---\n\n');
+  const named = new Set([...parts[0].matchAll(/`([^`\s]+\.[chS]:\d+)`/g)].map((m) => m[1]));
+  const excerpt = md.match(/^`([^`\s]+:\d+)`(?: in `[^`]*`)?\n```c/m);
+  if (named.size && excerpt && !named.has(excerpt[1])) anomaly('excerpt-line-mismatch', where, `excerpt at ${excerpt[1]}, hover names ${[...named].join(', ')}`);
+  for (const phrase of ['call site', 'exact PC']) {
+    const n = md.split(phrase).length - 1;
+    if (n > 1) anomaly('said-twice', where, `"${phrase}" ×${n}`);
+  }
+}
 const mdOf = (h) => {
   if (!h) return '';
   const c = h.contents;
@@ -204,6 +215,10 @@ async function runFile(path) {
     if (/\/(undefined|null|NaN)(\/|#|$)|\$\{/.test(l.target ?? '')) anomaly('bad-link', `line ${l.range.start.line + 1}`, l.target);
   }
   const lenses = (await req('textDocument/codeLens', td)) ?? [];
+  if (VERBOSE) {
+    for (const l of links) console.log(`--- link ${l.range.start.line + 1}: ${l.target} ${l.tooltip ?? ''}`);
+    for (const l of lenses) console.log(`--- lens ${l.range.start.line + 1}: ${l.command?.title}`);
+  }
   for (const l of lenses) checkText(l.command?.title, `lens line ${l.range.start.line + 1}`);
   // An editor asks for the visible range: windows of 500 lines.
   const hints = [];
@@ -241,6 +256,7 @@ async function runFile(path) {
     const pre = lines[hl].match(/^\s*(\[[^\]]*\]\s*)*/)[0].length;
     const ch = pre + 1;
     const md = await hoverAt('header', hl, ch, lines[hl].trim());
+    for (const phrase of ['corrupted pointer', 'execute `ud2`']) if (md.split(phrase).length > 2) anomaly('said-twice', `header line ${hl + 1}`, `"${phrase}"`);
     if (!md) anomaly('no-hover', `header line ${hl + 1}`, lines[hl].trim().slice(0, 100));
   }
   const isCrash = /crash-session/.test(path) || /^crash> /m.test(text);
@@ -268,6 +284,7 @@ async function runFile(path) {
         anomaly('no-hover', `${kind} line ${i + 1}`, what);
         continue;
       }
+      if (kind === 'frame' || kind === 'crash-address') checkFrameHover(md, `${kind} line ${i + 1} ${what}`);
       if (kind === 'frame') {
         const tr = truth.get(i + 1);
         if (tr && tr.frameText && line.includes(tr.frameText.replace(/^RIP: \w+:/, ''))) {
@@ -303,6 +320,10 @@ async function runFile(path) {
         const ca = (await req('textDocument/codeAction', { ...td, range: { start: { line: i, character: ch }, end: { line: i, character: ch } }, context: { diagnostics: [] } }, `frame line ${i + 1}`)) ?? [];
         actions += ca.length;
         for (const a of ca) checkText(a.title, `code action line ${i + 1}`);
+        // `patches to F.c changing fn()`: the file must be the frame's own (RIP/pc line or a printed file:line).
+        const own = /\b(RIP|pc)\s*:|\.[chS]:\d+/.test(line);
+        for (const a of ca) if (!own && / patches to \S+ changing /.test(a.title)) anomaly('action-file-mismatch', `frame line ${i + 1}`, a.title);
+        if (VERBOSE) for (const a of ca) console.log(`--- action ${i + 1}: ${a.title}`);
       }
     }
   }
