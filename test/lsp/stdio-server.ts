@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
-export const CLI = join(__dirname, '../../dist/cli.js');
+const ROOT = join(__dirname, '../..');
+export const CLI = join(ROOT, 'dist/cli.js');
 
 export interface StdioServer {
   proc: ChildProcess;
@@ -17,9 +18,11 @@ export interface StdioServer {
  * Spawns the server. Its connection already answers capability registration and progress creation
  * and ignores diagnostics and progress; it is not listening yet: add the test's handlers, then listen().
  */
-export function spawnServer(options: { cwd?: string } = {}): StdioServer {
-  assert.ok(existsSync(CLI), 'dist/cli.js: run `npm run build` first');
-  const proc = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: options.cwd });
+export function spawnServer(options: { cwd?: string; fromSource?: boolean } = {}): StdioServer {
+  // fromSource: server/src/cli.ts through tsx, for tests that must not depend on a fresh build.
+  if (!options.fromSource) assert.ok(existsSync(CLI), 'dist/cli.js: run `npm run build` first');
+  const entry = options.fromSource ? ['--import', 'tsx', join(ROOT, 'server/src/cli.ts')] : [CLI];
+  const proc = spawn(process.execPath, [...entry, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: options.cwd ?? (options.fromSource ? ROOT : undefined) });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);

@@ -4,11 +4,9 @@
 // OOPS_LENS_SLOW_TESTS=1) is searched within the scan caps. Times are printed, not asserted.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, copyFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { DwarfError, DwarfIndex } from '../../../server/src/symbols/dwarf';
 import { DebugObject } from '../../../server/src/symbols/debug-object';
 import { ElfError, ElfFile } from '../../../server/src/symbols/elf';
@@ -22,8 +20,8 @@ import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { SHARED } from '../fuzz/text-harness';
 import { MAX_DIAGNOSTICS } from '../../../server/src/features/diagnostics';
 import { sourceRootsFor } from '../../../server/src/source/source-roots';
+import { handshake, spawnServer } from '../../lsp/stdio-server';
 
-const ROOT = join(__dirname, '../../..');
 const gccSkip = !hasTool('gcc') ? 'gcc not installed' : false;
 
 function expectRefusal(f: () => unknown, type: new (...a: never[]) => Error, re: RegExp): void {
@@ -143,18 +141,14 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
 
   it('every feature answers on it (bounded results), then a small document is served', { skip: !text && 'corpus absent' }, async () => {
     const big = text.repeat(Math.ceil((50 * 2 ** 20) / text.length));
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/cli.ts'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const server = spawnServer({ fromSource: true });
+    const { proc, conn } = server;
     conn.onRequest('workspace/configuration', () => [{}]);
-    conn.onRequest('client/registerCapability', () => null);
-    conn.onRequest('window/workDoneProgress/create', () => null);
     const published = new Map<string, number>();
     conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => void published.set(p.uri, p.diagnostics.length));
     conn.onNotification('window/logMessage', () => undefined);
-    conn.listen();
     try {
-      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
-      await conn.sendNotification('initialized', {});
+      await handshake(conn, { capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
       const uri = 'file:///big/sysrq-t-50MB.oops';
       await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'oops', version: 1, text: big } });
       const td = { textDocument: { uri } };
@@ -186,8 +180,7 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
       console.log(`  50 MB document (${big.length} chars): ${timings.join(', ')}; server RSS ${(rss / 2 ** 20).toFixed(0)} MB, ${diags} diagnostics`);
       assert.equal(proc.exitCode, null);
     } finally {
-      conn.dispose();
-      proc.kill();
+      server.stop();
     }
   });
 });
