@@ -242,5 +242,17 @@ export function valueMarkdown(name: string | undefined, hexText: string, arch: A
   // A general register holding a small number is usually just a number; say so before the pointer reading.
   const register = name !== undefined && !/^(address|CR2|FAR|far)$/.test(name);
   const summary = register && c.kind === 'null-offset' ? `a small value: an integer, or as a pointer ${c.summary}` : c.summary;
+  const text = register && c.kind === 'non-canonical' ? asciiText(v) : undefined;
+  if (text !== undefined) {
+    return `**${label}\`${hex(v)}\`** — ASCII text \`${text}\` (bytes in memory order), not a pointer\n\nEvery byte is printable ASCII: the register holds string data (a name, a message being formatted), so the non-canonical value says nothing by itself. As an address it would be ${c.summary}.`;
+  }
   return `**${label}\`${hex(v)}\`${dec}** — ${summary}\n\n${c.detail}`;
+}
+
+/** The 8 bytes of a little-endian word as text when all are printable ASCII and not one repeated byte (poison). */
+function asciiText(v: bigint): string | undefined {
+  const bytes = Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+  if (bytes.some((b) => b < 0x20 || b > 0x7e) || bytes.every((b) => b === bytes[0])) return undefined;
+  // A code span cannot hold a backtick; show it as a quote.
+  return String.fromCharCode(...bytes).replace(/`/g, "'");
 }

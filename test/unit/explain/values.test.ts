@@ -93,3 +93,16 @@ test('register hover text: small register values read as integers first', () => 
   assert.equal(parseHexValue('0x10'), 16n);
   assert.equal(parseHexValue('12345678901234567'), undefined);
 });
+
+test('a register of printable ASCII bytes is shown as text, not as a corrupted pointer', () => {
+  // From the arm64 corpus (mod-null-deref.log): x13 holds part of a string being printed.
+  const md = valueMarkdown('x13', '382074657366666f', 'arm64')!;
+  assert.match(md, /ASCII text `offset 8`/);
+  assert.doesNotMatch(md, /a corrupted pointer/);
+  assert.match(valueMarkdown('RCX', '2074612065636e65', 'x86_64')!, /ASCII text `ence at `/);
+  // Poison (one repeated printable byte), canonical values and non-registers keep their reading.
+  assert.match(valueMarkdown('RAX', '6b6b6b6b6b6b6b6b', 'x86_64')!, /POISON_FREE/);
+  assert.match(valueMarkdown('address', '382074657366666f', 'x86_64')!, /non-canonical address/);
+  assert.match(valueMarkdown('RBX', '0000000074736574', 'x86_64')!, /user-space address/);
+  assert.match(valueMarkdown('RDX', 'c0000000ffffefff', 'x86_64')!, /non-canonical address/);
+});
