@@ -28,7 +28,8 @@ export async function provideHover(doc: DocumentState, line: number, character: 
   }
   if (parts.length === 0) return null;
   const f = frameAt(doc, line, character);
-  return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range: f ? toRange(f.span) : undefined };
+  // (An arm32 `from caller+off/size` part hovers the caller's frame of the next line: no range there.)
+  return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range: f && f.span.line === line ? toRange(f.span) : undefined };
 }
 
 function reportHeaderHover(doc: DocumentState, line: number, character: number): string | undefined {

@@ -18,7 +18,21 @@ export function frameAt(doc: DocumentState, line: number, character: number): Fr
     else if (f.span.line > line || f.span.start > character) hi = mid - 1;
     else return f;
   }
-  return undefined;
+  return arm32Caller(doc, line, character, lo);
+}
+
+const ARM32_FROM = /\bfrom (?:\[<[0-9a-f]+>\] )?\(?([\w.$]+)\+0x[0-9a-f]+\/0x[0-9a-f]+\)?/;
+
+/**
+ * arm32 `[<pc>] (callee) from [<lr>] (caller+0x18/0x1c)`: the `from` part is the caller's frame,
+ * which the model has on the next line (`[<lr>] (caller) from ...`).
+ */
+function arm32Caller(doc: DocumentState, line: number, character: number, next: number): Frame | undefined {
+  const text = doc.lines[line] ?? '';
+  const m = text.length < 4096 ? ARM32_FROM.exec(text) : null;
+  if (!m || character < m.index || character > m.index + m[0].length) return undefined;
+  const f = doc.model.frames[next];
+  return f && f.span.line > line && f.span.line <= line + 4 && f.function === m[1] ? f : undefined;
 }
 
 /** The report (or stack dump) a line belongs to. */
