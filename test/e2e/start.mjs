@@ -5,13 +5,19 @@
 import path from 'node:path';
 import { ROOT, clock, codeServerEntry, installVsix, makeRun, startCodeServer, workbenchUrl } from './lib/harness.mjs';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { packageVsix } from './lib/package-vsix.mjs';
 import { buildFixture } from '../../examples/fixture/build.mjs';
 
 const t = clock();
 if (!fs.existsSync(codeServerEntry())) {
-  console.error(`code-server is not installed (${codeServerEntry()}).\nRun: scripts/install-e2e.sh   (npm install of code-server 4.100.3, about a minute; needs libkrb5-dev and ripgrep from apt)`);
-  process.exit(1);
+  // First run: install code-server (npm) and its Debian prerequisites, about a minute.
+  console.log('code-server is not installed yet: running scripts/install-e2e.sh');
+  const r = spawnSync(path.join(ROOT, 'scripts/install-e2e.sh'), [], { stdio: 'inherit' });
+  if (r.status !== 0 || !fs.existsSync(codeServerEntry())) {
+    console.error(`could not install code-server (${codeServerEntry()}); see the messages above`);
+    process.exit(1);
+  }
 }
 const examples = path.join(ROOT, 'examples');
 buildFixture();

@@ -4,7 +4,8 @@ import type { Report } from '../model/types';
 import type { DocumentState } from './context';
 
 function lineRange(doc: DocumentState, start: number, end: number) {
-  const last = Math.min(end, doc.lines.length - 1);
+  // VS Code rejects a whole outline when one selectionRange falls outside its range.
+  const last = Math.max(start, Math.min(end, doc.lines.length - 1));
   return { start: { line: start, character: 0 }, end: { line: last, character: doc.lines[last]?.length ?? 0 } };
 }
 

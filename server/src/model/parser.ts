@@ -620,7 +620,8 @@ class Filler {
   }
 
   endRegisters(line: number): void {
-    if (this.regStart >= 0) this.pushSection({ kind: 'registers', label: 'Registers', startLine: this.regStart, endLine: line - 1 });
+    // A `pc :` line followed at once by a frame opens no register block: no empty section.
+    if (this.regStart >= 0 && line - 1 >= this.regStart) this.pushSection({ kind: 'registers', label: 'Registers', startLine: this.regStart, endLine: line - 1 });
     this.regStart = -1;
   }
 }

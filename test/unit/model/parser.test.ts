@@ -106,3 +106,15 @@ test('re-parsing after an edit gives the same model as parsing from scratch', ()
     { numRuns: 300 },
   );
 });
+
+test('sections never end before they start (arm64 pc line right before a frame)', () => {
+  const { readFileSync, readdirSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const dir = join(__dirname, '../../../../shared/corpus');
+  for (const sub of ['real-kernel/logs', 'real-kernel-arm64/logs']) {
+    for (const name of readdirSync(join(dir, sub))) {
+      const log = parseCrashLog(readFileSync(join(dir, sub, name), 'utf8'));
+      for (const r of [...log.reports, ...log.dumps]) for (const s of r.sections) assert.ok(s.endLine >= s.startLine, `${name}: ${s.kind} ${s.startLine}-${s.endLine}`);
+    }
+  }
+});
