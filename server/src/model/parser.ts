@@ -583,7 +583,8 @@ const STACK_LABEL: [RegExp, StackKind][] = [
   [/^\s*(Allocated by task \d+|Allocated by task \d+ on cpu \d+ at [\d.]+s|Allocated)(?: .*)?:\s*$/, 'allocated'],
   [/^\s*(Freed by task \d+|Freed)(?: .*)?:\s*$/, 'freed'],
   [/^\s*(Last potentially related work creation|Second to last potentially related work creation|Last call_rcu\(\)|Second to last call_rcu\(\)):\s*$/, 'last-aux'],
-  [/^\s*(?:->|\.\.\.) ?#\d+ \(.*\)\{.*\}.*:\s*$|^\s*-> #\d+ \(.*$/, 'lockdep'],
+  // `{usage}-{wait:wait}` as bounded groups: `\{.*\}.*:` backtracked cubically on a 40 KB line (found by fuzzing).
+  [/^\s*(?:->|\.\.\.) ?#\d+ \(.*\)\{[^{}]*\}(?:-\{[^{}]*\})*:\s*$|^\s*-> #\d+ \(.*$/, 'lockdep'],
   [/^\s*(?:(?:Uninit was (?:created|stored to memory) at)|(?:Local variable .* created at)|(?:Bytes \d+-\d+ of \d+ are uninitialized)|(?:Memory access of size \d+ starts at .*)):\s*$/, 'other'],
   [/^\s*(?:read|write)(?: \(marked\))? to 0x[0-9a-f]+ of \d+ bytes by (?:task|interrupt) .*:\s*$/, 'other'],
 ];

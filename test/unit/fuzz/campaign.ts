@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       const seed = baseSeed * 1_000_003 + c;
       const r = await fc.check(
         fc.asyncProperty(textInputArb(seeds.length), fc.nat(), async (input, pick) => {
+          if (process.env.FUZZ_TRACE) process.stderr.write(JSON.stringify([input, pick]) + '\n');
           const text = buildText(input, seeds);
           const incremental = pick % 5 === 0 && input.random === undefined;
           const previous = incremental ? buildText({ ...input, ops: input.ops.slice(0, -1) }, seeds) : undefined;
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       const seed = baseSeed * 1_000_003 + c;
       const r = fc.check(
         fc.property(elfInputArb(seeds.length), (input) => {
+          if (process.env.FUZZ_TRACE) process.stderr.write(JSON.stringify(input) + '\n');
           const bytes = buildElf(input, seeds);
           // Eight of the seed's addresses per input (rotating): every address is looked up across inputs, twice the inputs per second.
           const all = seeds[input.seed % seeds.length].addrs;
