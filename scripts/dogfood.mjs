@@ -331,7 +331,7 @@ async function runFile(path) {
   // regex missed mean the log line had a frame we could not find.
   for (const [n, tr] of truth) if (!lines[n - 1]?.includes(tr.frameText.replace(/^RIP: \w+:/, '').split('+')[0])) anomaly('truth-line-mismatch', `line ${n}`, tr.frameText);
 
-  for (const e of serverLog.slice(logStart)) if (e.type === 1 || e.type === 'stderr' || /error|exception|failed/i.test(e.message)) anomaly('server-log', `type ${e.type}`, e.message.slice(0, 400));
+  for (const e of serverLog.slice(logStart)) if (e.type === 1 || e.type === 2 || e.type === 'stderr' || /\b(failed|exception|TypeError|RangeError|ReferenceError)\b/i.test(e.message)) anomaly('server-log', `type ${e.type}`, e.message.slice(0, 400));
   await conn.sendNotification('textDocument/didClose', td);
   const mine = anomalies.length - anomStart;
   console.log(`${currentFile}: ${lines.length} lines, open ${openMs.toFixed(0)} ms, ${symbols.length} reports, ${folds.length} folds, ${tokens.length / 5} tokens, ${links.length} links, ${lenses.length} lenses, ${hints.length} hints, ${ds.length} diags, ${hovers} hovers (${frames} frames, ${frameHoverless} without), ${defs} defs, ${actions} actions, truth ${checked - wrong}/${checked} -> ${mine} anomalies`);
