@@ -2,7 +2,7 @@
 // (SHF_COMPRESSED zlib/zstd, legacy `.zdebug_*`) and, for ET_REL objects, relocated into the
 // synthetic section layout. Uncompressed sections of linked files stay windows onto the file.
 import { inflateSync } from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
+import { zstdDecompress } from './zstd';
 import type { ByteSource, DwarfSections } from './bytes';
 import { BufferBytes } from './file-bytes';
 import { ElfError, ElfFile, ElfSection, Reader, SHF_COMPRESSED, ET_REL } from './elf';
@@ -100,7 +100,7 @@ export class ElfDwarfSections implements DwarfSections {
     let out: Uint8Array;
     try {
       if (type === ELFCOMPRESS_ZLIB) out = new Uint8Array(inflateSync(body, { maxOutputLength: Math.max(size, 1) }));
-      else if (type === ELFCOMPRESS_ZSTD) out = zstdDecompress(body, new Uint8Array(size));
+      else if (type === ELFCOMPRESS_ZSTD) out = zstdDecompress(body, size);
       else throw new ElfError(`unknown compression type ${type}`);
     } catch (e) {
       throw new ElfError(`${this.elf.path}: cannot decompress ${s.name}: ${(e as Error).message}`);

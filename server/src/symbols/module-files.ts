@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, lstatSync, statSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
+import { zstdDecompress } from './zstd';
 import { FileBytes } from './file-bytes';
 import { ElfFile } from './elf';
 import { readModinfo } from './elf-info';
