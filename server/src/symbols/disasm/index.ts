@@ -55,14 +55,18 @@ function run(site: CodeSite, cs: ReturnType<typeof armDisassemblerIfLoaded>): Di
     const err = armLoadError();
     return err ? { problem: `The arm disassembler (capstone) could not be loaded: ${err}` } : { pending: 'The arm disassembler is loading; hover again in a moment.' };
   } else d = disassembleArm(cs, site.code, isa, ip);
-  if (relative !== undefined) symbolizeBranches(d, site.symbol!.name);
+  if (relative !== undefined) symbolizeBranches(d, site.symbol!.name, site.symbol!.size);
   return { disassembly: d, assumed: choice.assumed };
 }
 
 const BRANCH = /^(j[a-z]+|call|loop[a-z]*|xbegin|b\.[a-z]+|cbn?z|tbn?z|blx?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?|b(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?)(?:\.[wn])?$/;
 
-/** Rewrites function-relative branch targets (`0x2c`, `#0x2c`) as `func+0x2c`; drops the fake addresses. */
-function symbolizeBranches(d: Disassembly, name: string): void {
+/**
+ * Rewrites function-relative branch targets (`0x2c`, `#0x2c`) as `func+0x2c`; drops the fake addresses.
+ * A target outside the function (a call to another function) cannot be named without a vmlinux:
+ * it is said to be outside rather than shown as a meaningless `func+0x20f0080`.
+ */
+function symbolizeBranches(d: Disassembly, name: string, size?: number): void {
   const wrap = d.isa === 'x86_64' || d.isa === 'arm64' ? 1n << 64n : 1n << 32n;
   for (const i of d.insns) {
     delete i.address;
@@ -71,7 +75,9 @@ function symbolizeBranches(d: Disassembly, name: string): void {
     i.operands = i.operands.replace(/#?(0x[0-9a-f]+|\d+)$/, (_m, n: string) => {
       let v = BigInt(n);
       if (v >= wrap / 2n) v -= wrap;
-      return v < 0n ? `${name}-0x${(-v).toString(16)}` : `${name}+0x${v.toString(16)}`;
+      const label = v < 0n ? `${name}-0x${(-v).toString(16)}` : `${name}+0x${v.toString(16)}`;
+      const inside = v >= 0n && (size === undefined ? v < 0x10000n : v <= BigInt(size));
+      return inside ? label : `<outside ${name}: ${label}>`;
     });
   }
 }
