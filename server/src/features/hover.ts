@@ -40,11 +40,11 @@ function reportHeaderHover(doc: DocumentState, line: number, character: number):
 
 export function reportSummary(r: Report): string {
   const rows = [`**${escapeMd(r.title)}**`, ''];
-  if (r.kind !== 'dump') rows.push(`type \`${r.type}\` · ${r.kind}${r.corrupted ? ` · **corrupted**${r.corruptedReason ? `: ${escapeMd(r.corruptedReason)}` : ''}` : ''}`);
-  if (r.guiltyFrame) rows.push(`guilty frame: \`${r.guiltyFrame}\``);
-  const who = [r.cpu !== undefined ? `CPU ${r.cpu}` : '', r.pid !== undefined ? `PID ${r.pid}` : '', r.comm ? `comm \`${r.comm}\`` : ''].filter(Boolean).join(' · ');
+  if (r.kind !== 'dump') rows.push(`type ${code(r.type)} · ${r.kind}${r.corrupted ? ` · **corrupted**${r.corruptedReason ? `: ${escapeMd(r.corruptedReason)}` : ''}` : ''}`);
+  if (r.guiltyFrame) rows.push(`guilty frame: ${code(r.guiltyFrame)}`);
+  const who = [r.cpu !== undefined ? `CPU ${r.cpu}` : '', r.pid !== undefined ? `PID ${r.pid}` : '', r.comm ? `comm ${code(r.comm)}` : ''].filter(Boolean).join(' · ');
   if (who) rows.push(who);
-  if (r.kernel.release) rows.push(`kernel \`${r.kernel.release}\`${r.kernel.version ? ` ${escapeMd(r.kernel.version)}` : ''}`);
+  if (r.kernel.release) rows.push(`kernel ${code(r.kernel.release)}${r.kernel.version ? ` ${escapeMd(r.kernel.version)}` : ''}`);
   if (r.hardware) rows.push(`hardware: ${escapeMd(r.hardware)}`);
   return rows.join('  \n');
 }

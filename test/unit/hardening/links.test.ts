@@ -32,6 +32,8 @@ const HOSTILE = [
   `[   12.345694] WARNING: CPU: 0 PID: 1 at ${EVIL}/x.c:1 f+0x1/0x2`,
   '[   12.345695] ---[ end trace 0000000000000000 ]---',
   '[   12.345696] kernel BUG at mm/slub.c:4242!',
+  '[   12.345700] BUG: kernel NULL pointer dereference, address: 0000000000000010',
+  '[   12.345701] CPU: 0 PID: 1 Comm: init Tainted: G   CPU: 0 PID: 1 Comm: `[x](command:workbench.action.terminal.new)` Not tainted 6.1.0-56-amd64 #1 Debian 6.1.192-2',
   '[   12.345697] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (root@evil.example)',
   '[   12.345698] Oops: 0002 [#2] SMP PTI user@example.org',
   '[   12.345699] CPU: 0 PID: 1 Comm: a@b.cd Not tainted 6.1.0-56-amd64 #1 Debian 6.1.192-2 (x@y.zz)',
