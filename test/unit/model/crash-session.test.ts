@@ -101,3 +101,27 @@ test('a console log pasted above a crash session keeps its reports and frames', 
   const banner = ['crash 8.0.2', 'GNU gdb (GDB) 10.2', '      KERNEL: /usr/lib/debug/boot/vmlinux-6.1.0-56-amd64', '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"', 'crash> bt', ''].join('\n');
   assert.equal(parseCrashLog(banner).reports.length, 0);
 });
+
+test('dis -s: source lines interleaved with instructions; the FILE: line is a code reference', () => {
+  const text = [
+    'crash> bt',
+    'PID: 1  TASK: ffff888000000000  CPU: 0  COMMAND: "init"',
+    ' #3 [ffffc90000003e00] page_fault at ffffffff81a0100c',
+    '    [exception RIP: sysrq_handle_crash+22]',
+    '    RIP: ffffffff81690926  RSP: ffffc90000003e58  RFLAGS: 00010246',
+    'crash> dis -s sysrq_handle_crash',
+    'FILE: drivers/tty/sysrq.c',
+    'LINE: 150',
+    '',
+    '  149   static void sysrq_handle_crash(int key)',
+    '* 150   {',
+    '0xffffffff81690910 <sysrq_handle_crash>:       nopl   0x0(%rax,%rax,1) [FTRACE NOP]',
+    '  155           panic("sysrq triggered crash\\n");',
+    '0xffffffff81690926 <sysrq_handle_crash+22>:    call   0xffffffff81a01cb0 <panic>',
+    '',
+  ].join('\n');
+  const s = parseCrashLog(text).session!;
+  assert.deepEqual(s.instructions.map((i) => [i.function, i.offset, i.faulting]), [['sysrq_handle_crash', 0, false], ['sysrq_handle_crash', 22, true]]);
+  const { findCodeRefs } = require('../../../server/src/source/code-refs') as typeof import('../../../server/src/source/code-refs');
+  assert.deepEqual(findCodeRefs('FILE: drivers/tty/sysrq.c').map((r) => r.path), ['drivers/tty/sysrq.c']);
+});
