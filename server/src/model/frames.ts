@@ -1,25 +1,9 @@
 // Recognises stack frames in one message line, for every architecture's printing style.
 // Columns returned are relative to the message text (LogLine.text); the parser shifts them.
-import type { FrameSource } from './types';
+import type { Frame, FrameSource } from './types';
 
-export interface FrameMatch {
-  start: number;
-  end: number;
-  nameStart: number;
-  nameEnd: number;
-  function: string;
-  offset?: number;
-  size?: number;
-  module?: string;
-  buildId?: string;
-  unreliable: boolean;
-  source: FrameSource;
-  address?: string;
-  tag?: string;
-  file?: string;
-  fileLine?: number;
-  inline?: boolean;
-}
+/** A frame found in a message line: the model's Frame with columns relative to the text. */
+export type FrameMatch = Omit<Frame, 'span' | 'nameSpan' | 'exact'> & { start: number; end: number; nameStart: number; nameEnd: number };
 
 // A kernel symbol as printed by %pS/%pB: names may carry `.isra.0`, `.cold`, `.constprop.0`, `$x`...
 const SYM = String.raw`[A-Za-z_.$][\w.$]*`;
@@ -52,6 +36,12 @@ const PCLR = new RegExp(String.raw`^\s*(pc|lr|epc|ra|LR is at)\s*:?\s*(${SYM})${
 const MENTION = new RegExp(String.raw`(${SYM})${OFFSIZE}${MODULE}`, 'g');
 
 const hex = (s: string | undefined) => (s === undefined ? undefined : parseInt(s, 16));
+
+/** What every printed `func+0xOFF/0xSIZE [mod]` match holds; callers add their extras. */
+function symbolMatch(fn: string, off: string | undefined, size: string | undefined, mod: string | undefined,
+  cols: { start: number; end: number; nameStart: number }, source: FrameSource): FrameMatch {
+  return { ...cols, nameEnd: cols.nameStart + fn.length, function: fn, offset: hex(off), size: hex(size), module: mod, unreliable: false, source };
+}
 
 /** A frame line of a call trace (trace/inline/arm32/ppc), or undefined. */
 export function matchTraceFrame(text: string): FrameMatch | undefined {
@@ -102,54 +92,19 @@ export function matchTraceFrame(text: string): FrameMatch | undefined {
   m = ARM32.exec(text);
   if (m) {
     const [, addr, fn, off, size, mod] = m;
-    const nameStart = m[0].indexOf('(' + fn) + 1;
-    return {
-      start: text.indexOf('['),
-      end: m[0].length,
-      nameStart,
-      nameEnd: nameStart + fn.length,
-      function: fn,
-      offset: hex(off),
-      size: hex(size),
-      module: mod,
-      unreliable: false,
-      source: 'trace',
-      address: addr,
-    };
+    const cols = { start: text.indexOf('['), end: m[0].length, nameStart: m[0].indexOf('(' + fn) + 1 };
+    return { ...symbolMatch(fn, off, size, mod, cols, 'trace'), address: addr };
   }
   m = text.includes(' from ') ? ARM32_PLAIN.exec(text) : null;
   if (m) {
     const [, indent, fn, off, size, mod] = m;
-    return {
-      start: indent.length,
-      end: m[0].length,
-      nameStart: indent.length,
-      nameEnd: indent.length + fn.length,
-      function: fn,
-      offset: hex(off),
-      size: hex(size),
-      module: mod,
-      unreliable: false,
-      source: 'trace',
-    };
+    return symbolMatch(fn, off, size, mod, { start: indent.length, end: m[0].length, nameStart: indent.length }, 'trace');
   }
   m = PPC.exec(text);
   if (m) {
     const [, , addr, fn, off, size, mod, , unrel] = m;
-    const nameStart = text.indexOf(fn, text.indexOf(addr) + addr.length);
-    return {
-      start: text.indexOf('['),
-      end: m[0].trimEnd().length,
-      nameStart,
-      nameEnd: nameStart + fn.length,
-      function: fn,
-      offset: hex(off),
-      size: hex(size),
-      module: mod,
-      unreliable: !!unrel,
-      source: 'trace',
-      address: addr,
-    };
+    const cols = { start: text.indexOf('['), end: m[0].trimEnd().length, nameStart: text.indexOf(fn, text.indexOf(addr) + addr.length) };
+    return { ...symbolMatch(fn, off, size, mod, cols, 'trace'), unreliable: !!unrel, address: addr };
   }
   return undefined;
 }
@@ -160,38 +115,15 @@ export function matchPcFrame(text: string): FrameMatch | undefined {
   let m = RIP.exec(text);
   if (m) {
     const [, addr, fn, off, size, mod] = m;
-    const nameStart = text.indexOf(fn + '+0x');
-    return {
-      start: text.search(/\S/),
-      end: m[0].length,
-      nameStart,
-      nameEnd: nameStart + fn.length,
-      function: fn,
-      offset: hex(off),
-      size: hex(size),
-      module: mod,
-      unreliable: false,
-      source: 'rip',
-      address: addr,
-    };
+    const cols = { start: text.search(/\S/), end: m[0].length, nameStart: text.indexOf(fn + '+0x') };
+    return { ...symbolMatch(fn, off, size, mod, cols, 'rip'), address: addr };
   }
   m = PCLR.exec(text);
   if (m) {
     const [, reg, fn, off, size, mod] = m;
-    const nameStart = text.indexOf(fn + '+0x');
     const isLr = reg === 'lr' || reg === 'ra' || reg === 'LR is at';
-    return {
-      start: text.search(/\S/),
-      end: m[0].length,
-      nameStart,
-      nameEnd: nameStart + fn.length,
-      function: fn,
-      offset: hex(off),
-      size: hex(size),
-      module: mod,
-      unreliable: false,
-      source: isLr ? 'lr' : 'pc',
-    };
+    const cols = { start: text.search(/\S/), end: m[0].length, nameStart: text.indexOf(fn + '+0x') };
+    return symbolMatch(fn, off, size, mod, cols, isLr ? 'lr' : 'pc');
   }
   return undefined;
 }
@@ -203,19 +135,7 @@ export function matchMentions(text: string): FrameMatch[] {
   MENTION.lastIndex = 0;
   for (let m = MENTION.exec(text); m; m = MENTION.exec(text)) {
     const [all, fn, off, size, mod, bid] = m;
-    out.push({
-      start: m.index,
-      end: m.index + all.length,
-      nameStart: m.index,
-      nameEnd: m.index + fn.length,
-      function: fn,
-      offset: hex(off),
-      size: hex(size),
-      module: mod,
-      buildId: bid,
-      unreliable: false,
-      source: 'mention',
-    });
+    out.push({ ...symbolMatch(fn, off, size, mod, { start: m.index, end: m.index + all.length, nameStart: m.index }, 'mention'), buildId: bid });
   }
   return out;
 }
