@@ -26,8 +26,12 @@ const RIP_RE = /\b(?:RIP|EIP): (?:[0-9a-f]{4}:)?(?:\[<([0-9a-f]+)>\] )?(.*)$|^\s
 const SYMBOL_RE = /^\s*(?:0x)?([\w.$]+)\+0x([0-9a-f]+)(?:\/0x([0-9a-f]+))?(?: \[([\w.-]+)(?: [0-9a-f]+)?\])?/;
 const REG_RE = /\b([A-Za-z][A-Za-z0-9]{0,5})\s?:\s*(?:[0-9a-f]{4}:)?([0-9a-f]{8,16})\b/g;
 
+/** printk lines are at most 1 KB: the register and RIP scans need no more of a line (pasted 30 KB lines made them slow). */
+const MAX_SCAN = 4096;
+
 function textOf(doc: DocumentState, line: number): string {
-  return doc.model.lines[line]?.text ?? doc.lines[line] ?? '';
+  const t = doc.model.lines[line]?.text ?? doc.lines[line] ?? '';
+  return t.length > MAX_SCAN ? t.slice(0, MAX_SCAN) : t;
 }
 
 type PcLine = { line: number; symbol?: CodeSite['symbol']; pc?: bigint; text: string };
