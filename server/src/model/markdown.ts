@@ -4,3 +4,12 @@
 export function mdText(s: string): string {
   return s.replace(/[\\`*_{}[\]()<>#|!~@]/g, (c) => '\\' + c);
 }
+
+/** An inline code span holding `s` verbatim: the fence is longer than any backtick run inside. */
+export function mdCode(s: string): string {
+  const flat = s.replace(/[\r\n]+/g, ' ');
+  const ticks = flat.match(/`+/g);
+  const fence = '`'.repeat(ticks ? Math.max(...ticks.map((t) => t.length)) + 1 : 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}

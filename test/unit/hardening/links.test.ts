@@ -18,6 +18,7 @@ const HOSTILE = [
   '[   12.345680] Hardware name: <a href="command:workbench.action.openSettings">QEMU</a> <img src=x onerror=alert(1)>',
   `[   12.345681] RIP: 0010:${EVIL}+0x10/0x20 [evil](command:x)`,
   '[   12.345682] Code: 0f 0b <0f> 0b [x](command:y)',
+  '[   12.345682] Code: 0f 0b <0f> 0b 90 90 cc cc[click](command:oopsLens.showDisassembly)` [<ffffffff81000000>] start_kernel+0x1/0x2',
   '[   12.345683] RAX: 0000000000000000 RBX: ffff888100000000 RCX: [x](command:z)',
   '[   12.345684] Call Trace:',
   '[   12.345685]  <TASK>',

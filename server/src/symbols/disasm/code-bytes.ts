@@ -1,4 +1,5 @@
 // Turns a `Code:` line (or the model's CodeDump) into bytes in memory order, or says why it cannot.
+import { mdCode } from '../../model/markdown';
 import type { CodeDump } from '../../model/types';
 import type { CodeBytes, CodeProblem } from './types';
 
@@ -27,11 +28,11 @@ export function parseCodeText(text: string): CodeBytes | CodeProblem {
   const bare = tokens.map((t) => t.replace(/^[<(]|[>)]$/g, ''));
   const marked = tokens.map((t) => /^<.*>$|^\(.*\)$/.test(t));
   const bad = bare.findIndex((t) => !/^[0-9a-fA-F]+$/.test(t));
-  if (bad >= 0) return { problem: `Token ${bad + 1} of the \`Code:\` line, \`${tokens[bad]}\`, is not hexadecimal: the line is garbled (interleaved output or corruption); not disassembled.` };
+  if (bad >= 0) return { problem: `Token ${bad + 1} of the \`Code:\` line, ${mdCode(tokens[bad])}, is not hexadecimal: the line is garbled (interleaved output or corruption); not disassembled.` };
   const widths = new Set(bare.map((t) => t.length));
   if (widths.size !== 1) {
     const odd = bare.findIndex((t) => t.length !== bare[0].length);
-    return { problem: `The \`Code:\` line mixes ${[...widths].map((w) => `${w}-digit`).join(' and ')} groups (token ${odd + 1}, \`${tokens[odd]}\`): it was cut or interleaved with other output; not disassembled.` };
+    return { problem: `The \`Code:\` line mixes ${[...widths].map((w) => `${w}-digit`).join(' and ')} groups (token ${odd + 1}, ${mdCode(tokens[odd])}): it was cut or interleaved with other output; not disassembled.` };
   }
   const width = bare[0].length;
   const unit = width === 2 ? 'byte' : width === 8 ? 'word' : width === 4 ? 'half' : undefined;
@@ -45,7 +46,7 @@ export function parseCodeText(text: string): CodeBytes | CodeProblem {
 export function codeDumpBytes(dump: CodeDump): CodeBytes | CodeProblem {
   const width = dump.unit === 'byte' ? 2 : dump.unit === 'word' ? 8 : 4;
   const bad = dump.bytes.findIndex((b) => b.length !== width || !/^[0-9a-fA-F]+$/.test(b));
-  if (bad >= 0) return { problem: `Group ${bad + 1} (\`${dump.bytes[bad]}\`) of the \`Code:\` dump is malformed; not disassembled.` };
+  if (bad >= 0) return { problem: `Group ${bad + 1} (${mdCode(dump.bytes[bad])}) of the \`Code:\` dump is malformed; not disassembled.` };
   if (dump.bytes.length === 0) return { problem: 'The `Code:` dump is empty.' };
   if (dump.bytes.length > MAX_BODY / 3) return { problem: `The \`Code:\` dump has ${dump.bytes.length} groups; a kernel dump has at most a few dozen: not disassembled.` };
   return fromTokens(dump.bytes, dump.trapIndex, dump.unit);
