@@ -9,12 +9,13 @@
 //   npm run dogfood [-- --sample 40 --only substring --verbose --slow 500]
 //   (OOPS_VMLINUX, OOPS_VMLINUX_ARM64, OOPS_KSRC pick the debug files and tree; OOPS_LENS_CLI another build)
 // Needs linux-image-6.1.0-56-amd64-dbg (see scripts/test-real-kernel.mjs) and optionally an unpacked
-// linux-source-6.1 (OOPS_KSRC, default /tmp/ksrc/linux-source-6.1). Never part of `npm test`.
+// linux-source-6.1 (OOPS_KSRC, default <tmpdir>/ksrc/linux-source-6.1). Never part of `npm test`.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +29,7 @@ const SLOW_MS = Number(opt('--slow', '500'));
 const MAX_HOVERS = Number(opt('--max-hovers', '2500'));
 
 const VMLINUX = process.env.OOPS_VMLINUX ?? '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64';
-const KSRC = process.env.OOPS_KSRC ?? '/tmp/ksrc/linux-source-6.1';
+const KSRC = process.env.OOPS_KSRC ?? join(tmpdir(), 'ksrc', 'linux-source-6.1');
 const ARM64_VMLINUX = process.env.OOPS_VMLINUX_ARM64 ?? '';
 let settings;
 const amd64Settings = {
