@@ -10,6 +10,7 @@ import { parseLine, parseLines } from './lines';
 import { matchMentions, matchPcFrame, matchTraceFrame, type FrameMatch } from './frames';
 import { matchHeader, type HeaderMatch } from './headers';
 import { titleReport } from './titles';
+import { stripFramePrefix } from './guilty';
 import { isCrashTranscript, logCommands, parseCrashSession } from './crash-session';
 
 /** Lines longer than this are not examined for report structure (a 50 MB single line stays cheap). */
@@ -566,10 +567,11 @@ function kindOfType(kind: Report['kind'], type: string): Report['kind'] {
   return kind;
 }
 
+/** Whether a printed frame is the one the title names (titles drop clone suffixes and syscall wrappers). */
 function sameFunction(printed: string, title: string): boolean {
   if (printed === title) return true;
   const base = printed.replace(/\.(?:isra|constprop|part|cold|llvm)\b.*$/, '');
-  return base === title || base.replace(/^(?:__x64_sys_|__se_sys_|__do_sys_|__ia32_sys_|__arm64_sys_|ksys_)/, '') === title;
+  return base === title || stripFramePrefix(base) === title;
 }
 
 const CPU_LINE = /CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?) (Not tainted|Tainted: ([A-Z ]*?))\s+(\S+)(?: (#.*))?$/;
