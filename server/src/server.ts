@@ -7,6 +7,8 @@ import {
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
   type CancellationToken,
+  LSPErrorCodes,
+  ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -48,6 +50,7 @@ export function startServer(connection: Connection): void {
   const resolveSettings = (raw: unknown): Settings => resolveSettingPaths(parseSettings(raw), workspaceRoot);
   let trusted = false;
   let canPullConfig = false;
+  let foldingLimit = Infinity;
   let progressTokens = 0;
 
   const client: ClientSink = {
@@ -100,18 +103,29 @@ export function startServer(connection: Connection): void {
   process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
   process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e?.stack ?? e}`));
 
-  /** Run a feature; on a bug, log it and answer this request with `fallback`. */
-  function guard<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: DocumentState, params: P) => R | Promise<R>) {
-    return async (params: P): Promise<R> => {
+  /** The parsed document, from the cache or a parse this request waits for (off the request path). */
+  const loadState = (uri: string, signal?: AbortSignal): Promise<DocumentState | undefined> => {
+    const doc = documents.get(uri);
+    return doc ? cache.load(uri, doc.version, () => doc.getText(), signal) : Promise.resolve(undefined);
+  };
+
+  /**
+   * Run a feature; on a bug, log it and answer this request with `fallback`. A request the client
+   * cancels (it scrolled on, typed) while the document is still being parsed is answered as cancelled.
+   */
+  function guard<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: DocumentState, params: P, signal: AbortSignal) => R | Promise<R>) {
+    return async (params: P, token?: CancellationToken): Promise<R> => {
+      const cancel = abortOn(token);
       try {
         if (injectedFault === `${name}:async`) {
           setTimeout(() => { throw new Error(`injected timer fault in ${name}`); }, 0);
           void Promise.reject(new Error(`injected rejection in ${name}`));
         }
         if (injectedFault === name) throw new Error(`injected fault in ${name} (OOPS_LENS_TEST_FAULT)`);
-        const doc = stateOf(params.textDocument.uri);
-        return doc ? await fn(doc, params) : fallback;
+        const doc = await loadState(params.textDocument.uri, cancel.signal);
+        return doc ? await fn(doc, params, cancel.signal) : fallback;
       } catch (e) {
+        if (cancel.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
         connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
         return fallback;
       }
@@ -126,6 +140,7 @@ export function startServer(connection: Connection): void {
     if (rootUri?.startsWith('file:')) workspaceRoot = fileURLToPath(rootUri);
     if (opts.settings) settings = resolveSettings(opts.settings);
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    foldingLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit ?? Infinity;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -164,7 +179,7 @@ export function startServer(connection: Connection): void {
     else settings = resolveSettings((change.settings as { oopsLens?: unknown })?.oopsLens);
     symbols.reset();
     void connection.languages.inlayHint.refresh().catch(() => undefined);
-    for (const d of documents.all()) publishDiagnostics(d.uri);
+    for (const d of documents.all()) void publishDiagnostics(d.uri);
   });
   connection.onNotification(Protocol.trust, (p: { trusted: boolean }) => {
     trusted = !!p?.trusted;
@@ -173,47 +188,41 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => symbols.dispose());
 
   const symbolChecks = new Map<string, AbortController>();
-  function publishDiagnostics(uri: string): void {
+  async function publishDiagnostics(uri: string): Promise<void> {
+    // Superseded by the next edit: the parse of a big document and the debug-file checks after it.
+    symbolChecks.get(uri)?.abort();
+    const cancel = new AbortController();
+    symbolChecks.set(uri, cancel);
     try {
-      const doc = stateOf(uri);
-      if (!doc) return;
+      const doc = await loadState(uri, cancel.signal);
+      if (!doc || cancel.signal.aborted) return;
       const base = computeDiagnostics(doc);
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: base });
-      // Debug-file checks may read a vmlinux: in the background, superseded by the next edit.
-      symbolChecks.get(uri)?.abort();
-      const cancel = new AbortController();
-      symbolChecks.set(uri, cancel);
-      void symbolDiagnostics(doc, ctx, cancel.signal).then(
-        (extra) => {
-          if (!cancel.signal.aborted && extra.length && stateOf(uri)?.version === doc.version)
-            void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...base, ...extra] });
-        },
-        (e) => connection.console.error(`symbol diagnostics failed: ${(e as Error).stack ?? e}`),
-      );
+      // Debug-file checks may read a vmlinux: in the background.
+      const extra = await symbolDiagnostics(doc, ctx, cancel.signal);
+      if (!cancel.signal.aborted && extra.length && documents.get(uri)?.version === doc.version)
+        void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...base, ...extra] });
     } catch (e) {
-      connection.console.error(`diagnostics failed: ${(e as Error).stack ?? e}`);
+      if (!cancel.signal.aborted && !isAbort(e)) connection.console.error(`diagnostics failed: ${(e as Error).stack ?? e}`);
     }
   }
 
-  documents.onDidChangeContent((e) => publishDiagnostics(e.document.uri));
+  documents.onDidChangeContent((e) => void publishDiagnostics(e.document.uri));
   documents.onDidClose((e) => {
+    symbolChecks.get(e.document.uri)?.abort();
+    symbolChecks.delete(e.document.uri);
     cache.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onDocumentSymbol(guard('documentSymbol', [], (doc) => provideDocumentSymbols(doc)));
-  connection.onFoldingRanges(guard('foldingRange', [], (doc) => provideFoldingRanges(doc)));
+  connection.onFoldingRanges(guard('foldingRange', [], (doc) => provideFoldingRanges(doc, foldingLimit)));
   connection.onHover(guard('hover', null, (doc, p) => provideHover(doc, p.position.line, p.position.character, ctx)));
-  connection.onDefinition((p, token) => {
-    const cancel = new AbortController();
-    token.onCancellationRequested(() => cancel.abort());
-    return guard('definition', null, (doc) => provideDefinition(doc, p.position.line, p.position.character, ctx, { signal: cancel.signal }))(p);
-  });
+  connection.onDefinition(guard('definition', null, (doc, p, signal) => provideDefinition(doc, p.position.line, p.position.character, ctx, { signal })));
   connection.onDocumentLinks(guard('documentLinks', [], (doc) => provideDocumentLinks(doc, ctx)));
   connection.onCodeAction(guard('codeAction', [], (doc, p) => [...crashSessionCodeActions(doc, p.range), ...provideCodeActions(doc, p.range, ctx, fixes)]));
   connection.onExecuteCommand(async (p, token) => {
-    const cancel = new AbortController();
-    token.onCancellationRequested(() => cancel.abort());
+    const cancel = abortOn(token);
     try {
       if (p.command === DISASSEMBLE_COMMAND) {
         const uri = disassemblyUri(String(p.arguments?.[0] ?? ''), Number(p.arguments?.[1] ?? 0), p.arguments?.[2] === 'compare');
@@ -226,23 +235,17 @@ export function startServer(connection: Connection): void {
     }
   });
   connection.workspace.textDocumentContent.on(async (p, token) => {
-    const cancel = new AbortController();
-    token.onCancellationRequested(() => cancel.abort());
+    const cancel = abortOn(token);
     const disasm = await disassemblyContent(p.uri, stateOf, ctx);
     if (disasm !== undefined) return { text: disasm };
     return { text: await fixes.content(p.uri, cancel.signal) };
   });
   connection.onCodeLens(guard('codeLens', [], (doc) => provideCodeLenses(doc, ctx)));
-  connection.languages.inlayHint.on((p, token) => {
-    const cancel = new AbortController();
-    token.onCancellationRequested(() => cancel.abort());
-    return guard('inlayHint', [], (doc) => provideInlayHints(doc, p.range, ctx, cancel.signal))(p);
-  });
+  connection.languages.inlayHint.on(guard('inlayHint', [], (doc, p, signal) => provideInlayHints(doc, p.range, ctx, signal)));
   connection.onRequest(DECODE_REQUEST, async (p: { uri: string }, token: CancellationToken) => {
-    const cancel = new AbortController();
-    token.onCancellationRequested(() => cancel.abort());
+    const cancel = abortOn(token);
     try {
-      const doc = stateOf(String(p?.uri ?? ''));
+      const doc = await loadState(String(p?.uri ?? ''), cancel.signal);
       return doc ? await executeDecode(doc, ctx, cancel.signal) : null;
     } catch (e) {
       connection.console.error(`decode failed: ${(e as Error).stack ?? e}`);
@@ -253,4 +256,16 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+function isAbort(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+/** An AbortSignal for an LSP token; a request cancelled before it was dispatched is aborted at once. */
+function abortOn(token: CancellationToken | undefined): AbortController {
+  const cancel = new AbortController();
+  if (token?.isCancellationRequested) cancel.abort();
+  else token?.onCancellationRequested(() => cancel.abort());
+  return cancel;
 }

@@ -6,7 +6,7 @@
 import type {
   Arch, CodeDump, CrashLog, Frame, KernelInfo, LogLine, Register, Report, Section, Span, Stack, StackKind,
 } from './types';
-import { parseLine, parseLines } from './lines';
+import { parseLine } from './lines';
 import { matchMentions, matchPcFrame, matchTraceFrame, type FrameMatch } from './frames';
 import { matchHeader, type HeaderMatch } from './headers';
 import { titleReport } from './titles';
@@ -95,19 +95,80 @@ function mentionsAt(n: number): FrameMatch[] {
  * edit in a 1 MB log re-reads one line instead of eighteen thousand.
  */
 export function parseCrashLog(text: string, previous?: CrashLog): CrashLog {
-  try {
-    return parse(text, previous);
-  } finally {
-    // The memo stays for the next version of the document; the per-parse arrays are dropped.
-    factsLines = [];
-    factsByLine = [];
+  const job = new ParseJob(text, previous);
+  for (;;) {
+    const r = job.step();
+    if (r.done) return r.value;
   }
 }
 
-function parse(text: string, previous: CrashLog | undefined): CrashLog {
+export interface AsyncParseOptions {
+  /** Abandons the parse (the promise rejects with an AbortError). */
+  signal?: AbortSignal;
+  /** Longest stretch of parsing between two returns to the event loop. */
+  sliceMs?: number;
+}
+
+/**
+ * The same parse, in slices of about `sliceMs` with a return to the event loop between them, so a
+ * 50 MB log does not hold up every other request of the server while it is read.
+ */
+export async function parseCrashLogAsync(text: string, previous?: CrashLog, options: AsyncParseOptions = {}): Promise<CrashLog> {
+  const { signal, sliceMs = 8 } = options;
+  const job = new ParseJob(text, previous);
+  for (;;) {
+    signal?.throwIfAborted();
+    const end = performance.now() + sliceMs;
+    for (;;) {
+      const r = job.step();
+      if (r.done) return r.value;
+      if (performance.now() >= end) break;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Lines examined between two chances to pause. */
+const PAUSE_EVERY = 4096;
+
+/**
+ * One parse, resumable: the per-parse state the recognisers read is swapped in for each step, so
+ * parses of several documents may interleave.
+ */
+class ParseJob {
+  private lines: LogLine[] = [];
+  private facts: (Facts | undefined)[] = [];
+  private lookups = 0;
+  private hits = 0;
+  private readonly gen: Generator<void, CrashLog, void>;
+
+  constructor(text: string, previous: CrashLog | undefined) {
+    this.gen = parse(text, previous);
+  }
+
+  step(): IteratorResult<void, CrashLog> {
+    factsLines = this.lines;
+    factsByLine = this.facts;
+    memoLookups = this.lookups;
+    memoHits = this.hits;
+    try {
+      return this.gen.next();
+    } finally {
+      this.lines = factsLines;
+      this.facts = factsByLine;
+      this.lookups = memoLookups;
+      this.hits = memoHits;
+      // The memo stays for the next parse; this parse's arrays are not kept alive by the module.
+      factsLines = [];
+      factsByLine = [];
+    }
+  }
+}
+
+function* parse(text: string, previous: CrashLog | undefined): Generator<void, CrashLog, void> {
   const prev = previous ? states.get(previous) : undefined;
   const reused = prev ? reuseLines(prev, previous!.lines, text) : undefined;
-  const lines = reused ? reused.lines : parseLines(text);
+  const lines = reused ? reused.lines : yield* parseLinesInSteps(text);
   factsLines = lines;
   factsByLine = reused ? reused.facts : new Array(lines.length);
   memoLookups = memoHits = 0;
@@ -125,8 +186,9 @@ function parse(text: string, previous: CrashLog | undefined): CrashLog {
     for (const c of logCommands(session)) skip.fill(0, c.outputStart, c.outputEnd + 1);
     const rel = session.sys.RELEASE?.value;
     if (!log.banner && rel) log.banner = { release: rel, version: session.sys.VERSION?.value, span: session.sys.RELEASE.span };
+    yield;
   }
-  log.reports = findReports(lines, log.banner, skip);
+  log.reports = yield* findReports(lines, log.banner, skip);
   const taken = skip.slice();
   for (const r of log.reports) for (const n of r.lines) taken[n] = 1;
   // Same line numbers and the same banner: dumps untouched by the edit can be taken over whole.
@@ -134,10 +196,35 @@ function parse(text: string, previous: CrashLog | undefined): CrashLog {
   if (reused && reused.delta === 0 && sameKernel(prev!.banner, log.banner)) {
     reuse = { byStart: new Map(prev!.dumps.map((d) => [d.startLine, d])), changedFrom: reused.first, changedTo: reused.first + reused.midLength };
   }
-  log.dumps = findDumps(lines, taken, log.banner, reuse);
-  log.frames = collectFrames(log, lines, taken);
+  log.dumps = yield* findDumps(lines, taken, log.banner, reuse);
+  log.frames = yield* collectFrames(log, lines, taken);
   states.set(log, { text, facts: factsByLine, dumps: log.dumps, banner: log.banner });
   return log;
+}
+
+function* parseLinesInSteps(text: string): Generator<void, LogLine[], void> {
+  const out: LogLine[] = [];
+  const escapes = text.indexOf('\x1b') >= 0;
+  // Split as we go (not text.split): a 50 MB split is one 100-200 ms stretch nothing can interrupt.
+  const crlf = text.indexOf('\r') >= 0;
+  const eol = /\r\n|\r|\n/g;
+  let from = 0;
+  for (;;) {
+    let to: number;
+    let next: number;
+    if (crlf) {
+      const m = eol.exec(text);
+      to = m ? m.index : -1;
+      next = eol.lastIndex;
+    } else {
+      to = text.indexOf('\n', from);
+      next = to + 1;
+    }
+    out.push(parseLine(text.slice(from, to < 0 ? text.length : to), out.length, escapes));
+    if (to < 0) return out;
+    from = next;
+    if (out.length % PAUSE_EVERY === 0) yield;
+  }
 }
 
 // Equal chunks compare with one native string comparison; only the differing chunk is walked.
@@ -191,7 +278,9 @@ function reuseLines(
   const newMidStart = starts[first];
   const newMidEnd = tail < oldLines.length ? starts[tail] - 1 + (text.length - old.length) : text.length;
   if (newMidEnd < newMidStart) return undefined;
-  const mid = text.slice(newMidStart, newMidEnd).split('\n');
+  // A copy: lines sliced from `text` would keep the whole version alive for as long as they
+  // survive later edits (each edit on another line would pin one more 50 MB string).
+  const mid = flatCopy(text.slice(newMidStart, newMidEnd)).split('\n');
   const delta = mid.length - (tail - first);
   const lines = new Array<LogLine>(oldLines.length + delta);
   const facts = new Array<Facts | undefined>(lines.length);
@@ -208,17 +297,23 @@ function reuseLines(
   return { lines, facts, first, midLength: mid.length, delta };
 }
 
+/** A string that shares no storage with `s`'s parent (JSON keeps lone surrogates as escapes). */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
 function sameKernel(a: KernelInfo | undefined, b: KernelInfo | undefined): boolean {
   return a?.release === b?.release && a?.version === b?.version && a?.span?.line === b?.span?.line;
 }
 
 /** Every frame, in document order: reports, dumps, `%pS` mentions elsewhere, crash session frames. */
-function collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Frame[] {
+function* collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Generator<void, Frame[], void> {
   // findDumps already marked its lines in `taken`.
   const fromReports = concatFrames(log.reports);
   const fromDumps = concatFrames(log.dumps);
   const mentions: Frame[] = [];
   for (const l of lines) {
+    if (l.line % PAUSE_EVERY === 0) yield;
     if (taken[l.line] || l.text.length > MAX_LINE) continue;
     if (!l.text.includes('+0x')) continue;
     for (const m of mentionsAt(l.line)) mentions.push(toFrame(l, m, true));
@@ -263,10 +358,15 @@ function mergeSorted(a: Frame[], b: Frame[]): Frame[] {
  * Stack dumps that are not crashes: runs of stack content outside reports (sysrq-t tasks,
  * `NMI backtrace for cpu N`, dump_stack()). Titled by the context line printed just before.
  */
-function findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined, reuse?: DumpReuse): Report[] {
+function* findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined, reuse?: DumpReuse): Generator<void, Report[], void> {
   const out: Report[] = [];
   let i = 0;
+  let pauseAt = PAUSE_EVERY;
   while (i < lines.length) {
+    if (i >= pauseAt) {
+      pauseAt = i + PAUSE_EVERY;
+      yield;
+    }
     const l = lines[i];
     if (taken[i] || l.text.length > MAX_LINE) {
       i++;
@@ -357,7 +457,7 @@ interface OpenReport {
   ended: boolean;
 }
 
-function findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Report[] {
+function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Generator<void, Report[], void> {
   const open: OpenReport[] = [];
   const done: OpenReport[] = [];
   // The last report closed per printk caller, so a late `Kernel panic` can still join it.
@@ -371,6 +471,7 @@ function findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uin
     lastClosed.set(r.caller ?? '', r);
   };
   for (const l of lines) {
+    if (l.line % PAUSE_EVERY === 0) yield;
     const text = l.text;
     if (text.length > MAX_LINE || skip[l.line]) continue;
     const owner = ownerOf(open, l);
@@ -418,7 +519,12 @@ function findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uin
   }
   for (const r of [...open]) close(r);
   done.sort((a, b) => a.headerLine - b.headerLine);
-  return done.map((r) => buildReport(lines, r, banner));
+  const out: Report[] = [];
+  for (const r of done) {
+    out.push(buildReport(lines, r, banner));
+    if (out.length % 64 === 0) yield;
+  }
+  return out;
 }
 
 const REPLAY = '** replaying previous printk message **';
