@@ -20,7 +20,7 @@ import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { SHARED } from '../fuzz/text-harness';
 import { MAX_DIAGNOSTICS } from '../../../server/src/features/diagnostics';
 import { MAX_OUTLINE_SYMBOLS } from '../../../server/src/features/document-symbols';
-import { CancellationTokenSource, LSPErrorCodes } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, LSPErrorCodes } from 'vscode-languageserver/node';
 import { sourceRootsFor } from '../../../server/src/source/source-roots';
 import { handshake, spawnServer } from '../../lsp/stdio-server';
 
