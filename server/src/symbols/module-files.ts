@@ -1,7 +1,7 @@
 // Finding a module's debug file: `<name>.ko`, `.ko.debug`, `.ko.xz`, `.ko.zst`, `.ko.gz` under the
 // configured directories (recursively), `-` and `_` being the same to the kernel; and reading the
 // compressed ones into memory.
-import { readdirSync, readFileSync, lstatSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { zstdDecompress } from './zstd';
@@ -31,73 +31,89 @@ function suffixRank(file: string): number {
   return i < 0 ? SUFFIXES.length : i;
 }
 
-/** Module files of one directory tree, indexed by normalized module name; scanned once, lazily. */
+/** Longest stretch of directory scanning between two returns to the event loop. */
+const SLICE_MS = 15;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Module files of one directory tree, indexed by normalized module name; scanned once, lazily, in
+ * slices (a 100k-file tree takes a few hundred ms that other requests must not wait for).
+ */
 export class ModuleDirectory {
-  private index?: Map<string, string[]>;
+  private index?: Promise<Map<string, string[]>>;
   constructor(readonly root: string) {}
 
-  files(): Map<string, string[]> {
-    if (!this.index) {
-      this.index = new Map();
-      const stack = [this.root];
-      let seen = 0;
-      while (stack.length && seen < MAX_ENTRIES) {
-        const dir = stack.pop()!;
-        let entries: string[];
-        try {
-          entries = readdirSync(dir);
-        } catch {
-          continue;
-        }
-        for (const e of entries) {
-          if (++seen > MAX_ENTRIES) break;
-          const p = join(dir, e);
-          const name = moduleNameOfFile(e);
-          let st;
-          try {
-            st = lstatSync(p);
-          } catch {
-            continue;
-          }
-          // Symlinked directories (`build`, `source`) lead into whole kernel trees: not followed.
-          if (st.isDirectory()) stack.push(p);
-          else if (name && (st.isFile() || (st.isSymbolicLink() && isFile(p)))) {
-            const l = this.index.get(name);
-            if (l) l.push(p);
-            else this.index.set(name, [p]);
-          }
+  files(): Promise<Map<string, string[]>> {
+    return (this.index ??= this.scan());
+  }
+
+  private async scan(): Promise<Map<string, string[]>> {
+    const index = new Map<string, string[]>();
+    const stack = [this.root];
+    let seen = 0;
+    let slice = performance.now();
+    while (stack.length && seen < MAX_ENTRIES) {
+      if (performance.now() - slice > SLICE_MS) {
+        await nextTurn();
+        slice = performance.now();
+      }
+      const dir = stack.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        if (++seen > MAX_ENTRIES) break;
+        const p = join(dir, e.name);
+        // Symlinked directories (`build`, `source`) lead into whole kernel trees: not followed.
+        if (e.isDirectory()) stack.push(p);
+        else {
+          const name = moduleNameOfFile(e.name);
+          if (!name || !(e.isFile() || (e.isSymbolicLink() && isFile(p)))) continue;
+          const l = index.get(name);
+          if (l) l.push(p);
+          else index.set(name, [p]);
         }
       }
-      for (const l of this.index.values()) l.sort((a, b) => suffixRank(a) - suffixRank(b) || a.localeCompare(b));
     }
-    return this.index;
+    for (const l of index.values()) l.sort((a, b) => suffixRank(a) - suffixRank(b) || a.localeCompare(b));
+    return index;
   }
 
-  find(module: string): string[] {
-    return this.files().get(normalizeModuleName(module)) ?? [];
+  async find(module: string): Promise<string[]> {
+    return (await this.files()).get(normalizeModuleName(module)) ?? [];
   }
 
-  private byModinfo?: Map<string, string[]>;
+  private byModinfo?: Promise<Map<string, string[]>>;
 
   /**
    * Files whose `.modinfo` says they are `module` though their file name does not (renamed
    * copies). Built once per directory, on the first miss, reading only ELF headers and .modinfo
    * of the uncompressed files (each file is closed again).
    */
-  findByModinfo(module: string): string[] {
-    if (!this.byModinfo) {
-      this.byModinfo = new Map();
-      for (const paths of this.files().values())
-        for (const p of paths) {
-          if (isCompressedModule(p)) continue;
-          const name = readModuleName(p);
-          if (!name) continue;
-          const l = this.byModinfo.get(name);
-          if (l) l.push(p);
-          else this.byModinfo.set(name, [p]);
+  async findByModinfo(module: string): Promise<string[]> {
+    return (await (this.byModinfo ??= this.readModinfos())).get(normalizeModuleName(module)) ?? [];
+  }
+
+  private async readModinfos(): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    let slice = performance.now();
+    for (const paths of (await this.files()).values())
+      for (const p of paths) {
+        if (isCompressedModule(p)) continue;
+        if (performance.now() - slice > SLICE_MS) {
+          await nextTurn();
+          slice = performance.now();
         }
-    }
-    return this.byModinfo.get(normalizeModuleName(module)) ?? [];
+        const name = readModuleName(p);
+        if (!name) continue;
+        const l = out.get(name);
+        if (l) l.push(p);
+        else out.set(name, [p]);
+      }
+    return out;
   }
 }
 

@@ -365,7 +365,7 @@ export class SymbolService {
   private async findModule(name: string, ctx: ResolveContext): Promise<{ object?: DebugObject; error?: string }> {
     const dirs = this.moduleDirs(ctx.release);
     if (dirs.length === 0) return { error: `module ${name}: no module directories (set oopsLens.modulePaths)` };
-    const files = dirs.flatMap((d) => this.directory(d).find(name));
+    const files = (await Promise.all(dirs.map((d) => this.directory(d).find(name)))).flat();
     const problems: string[] = [];
     let symbolsOnly: DebugObject | undefined;
     const tryFile = async (file: string): Promise<DebugObject | undefined> => {
@@ -388,7 +388,7 @@ export class SymbolService {
       // of .modinfo sections there on every unknown module would stall the hover.
       const own = this.trusted() ? this.settings().modulePaths.map((p) => p.trim()) : [];
       for (const d of dirs.filter((x) => own.includes(x)))
-        for (const p of this.directory(d).findByModinfo(name)) {
+        for (const p of await this.directory(d).findByModinfo(name)) {
           if (files.includes(p)) continue;
           const r = await tryFile(p);
           if (r) return { object: r };
