@@ -6,7 +6,17 @@ import { RESTRICTED_NOTICE, restartPolicy, stateStatus } from './server-health';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: enough for another extension or a test to see the server's health. */
+export interface OopsLensApi {
+  /** The language server's process id, or undefined while it is not running. */
+  serverPid(): Promise<number | undefined>;
+  /** Times the server was restarted after it died. */
+  restarts(): number;
+  /** Status bar texts shown so far (newest last, at most 50). */
+  statusHistory(): string[];
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<OopsLensApi> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -35,6 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.tooltip = 'Oops Lens: no vmlinux in use';
   status.command = 'oopsLens.selectVmlinux';
   context.subscriptions.push(status);
+  const history: string[] = [];
+  const setStatus = (text: string, tooltip: string | undefined) => {
+    status.text = text;
+    status.tooltip = tooltip;
+    if (history[history.length - 1] !== text) history.push(text);
+    if (history.length > 50) history.shift();
+  };
   const showStatus = () => {
     if (vscode.window.activeTextEditor?.document.languageId === 'oops') status.show();
     else status.hide();
@@ -45,8 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverStatus: { text: string; tooltip?: string } = vscode.workspace.isTrusted
     ? { text: status.text, tooltip: status.tooltip as string | undefined }
     : { text: '$(shield) Oops Lens: restricted', tooltip: RESTRICTED_NOTICE };
-  status.text = serverStatus.text;
-  status.tooltip = serverStatus.tooltip;
+  setStatus(serverStatus.text, serverStatus.tooltip);
   if (!vscode.workspace.isTrusted && !context.workspaceState.get('oopsLens.restrictedNoticeShown')) {
     void context.workspaceState.update('oopsLens.restrictedNoticeShown', true);
     void vscode.window.showInformationMessage(RESTRICTED_NOTICE, 'Manage Workspace Trust').then((pick) => {
@@ -58,22 +74,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification('oopsLens/trust', { trusted: true });
       if (status.text === '$(shield) Oops Lens: restricted') {
-        serverStatus.text = status.text = '$(bug) Oops Lens';
-        serverStatus.tooltip = status.tooltip = 'Oops Lens: no vmlinux in use';
+        serverStatus.text = '$(bug) Oops Lens';
+        serverStatus.tooltip = 'Oops Lens: no vmlinux in use';
+        setStatus(serverStatus.text, serverStatus.tooltip);
       }
     }),
   );
   context.subscriptions.push(
     client.onDidChangeState((e) => {
       const s = stateStatus(e.newState, health.restarts(), gaveUp);
-      if (s) {
-        status.text = s.text;
-        status.tooltip = s.tooltip;
-      } else {
-        // Running again: the server's last word (vmlinux in use), or the restricted-mode note.
-        status.text = serverStatus.text;
-        status.tooltip = serverStatus.tooltip;
-      }
+      // Running again: the server's last word (vmlinux in use), or the restricted-mode note.
+      if (s) setStatus(s.text, s.tooltip);
+      else setStatus(serverStatus.text, serverStatus.tooltip);
     }),
   );
 
@@ -121,11 +133,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
     serverStatus.text = p.text;
     serverStatus.tooltip = vscode.workspace.isTrusted ? p.tooltip : `${p.tooltip ?? ''}\n\n${RESTRICTED_NOTICE}`.trim();
-    status.text = p.text;
-    status.tooltip = serverStatus.tooltip;
+    setStatus(p.text, serverStatus.tooltip);
   });
   // Readiness signal for the end-to-end tests (forwarded to the workbench console).
   console.log('[oops-lens] language client started');
+  return {
+    serverPid: async () => (client?.isRunning() ? (await client.sendRequest<{ pid: number }>('oopsLens/serverInfo')).pid : undefined),
+    restarts: () => health.restarts(),
+    statusHistory: () => [...history],
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -36,6 +36,8 @@ import { DISASM_SCHEME, DISASSEMBLE_COMMAND, disassemblyContent, disassemblyUri,
 export const Protocol = {
   trust: 'oopsLens/trust',
   status: 'oopsLens/status',
+  /** Which process answers (the client's health checks and the end-to-end restart test). */
+  serverInfo: 'oopsLens/serverInfo',
 };
 
 /** Test-only: OOPS_LENS_TEST_FAULT=<request name> makes that feature throw (test/unit/hardening/lsp-guard.test.ts). */
@@ -186,6 +188,7 @@ export function startServer(connection: Connection): void {
     symbols.reset();
   });
   connection.onShutdown(() => symbols.dispose());
+  connection.onRequest(Protocol.serverInfo, () => ({ pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000) }));
 
   const symbolChecks = new Map<string, AbortController>();
   async function publishDiagnostics(uri: string): Promise<void> {
