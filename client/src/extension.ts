@@ -6,13 +6,18 @@ import { RESTRICTED_NOTICE, restartPolicy, stateStatus } from './server-health';
 
 let client: LanguageClient | undefined;
 
+interface Shown {
+  text: string;
+  tooltip?: string;
+}
+
 /** What activate() returns: enough for another extension or a test to see the server's health. */
 export interface OopsLensApi {
   /** The language server's process id, or undefined while it is not running. */
   serverPid(): Promise<number | undefined>;
   /** Times the server was restarted after it died. */
   restarts(): number;
-  /** Status bar texts shown so far (newest last, at most 50). */
+  /** Status bar texts shown so far (newest last, at most 50); the last is the one shown now. */
   statusHistory(): string[];
 }
 
@@ -41,28 +46,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<OopsLe
 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.name = 'Oops Lens';
-  status.text = '$(bug) Oops Lens';
-  status.tooltip = 'Oops Lens: no vmlinux in use';
   status.command = 'oopsLens.selectVmlinux';
   context.subscriptions.push(status);
   const history: string[] = [];
-  const setStatus = (text: string, tooltip: string | undefined) => {
-    status.text = text;
-    status.tooltip = tooltip;
-    if (history[history.length - 1] !== text) history.push(text);
+  // What the item says: while the server is down, that; else the active document's symbolizer
+  // state (the server sends one per document); else a neutral note, or Restricted Mode's.
+  const byDocument = new Map<string, Shown>();
+  let serverDown: Shown | undefined;
+  const neutral = (): Shown => (vscode.workspace.isTrusted
+    ? { text: '$(bug) Oops Lens', tooltip: 'Oops Lens: no vmlinux in use' }
+    : { text: '$(shield) Oops Lens: restricted', tooltip: RESTRICTED_NOTICE });
+  const refresh = () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const shown = serverDown ?? (doc && byDocument.get(doc.uri.toString())) ?? neutral();
+    status.text = shown.text;
+    status.tooltip = shown.tooltip;
+    if (history[history.length - 1] !== shown.text) history.push(shown.text);
     if (history.length > 50) history.shift();
-  };
-  const showStatus = () => {
-    if (vscode.window.activeTextEditor?.document.languageId === 'oops') status.show();
+    if (doc?.languageId === 'oops') status.show();
     else status.hide();
   };
-  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
-  showStatus();
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(refresh),
+    vscode.workspace.onDidCloseTextDocument((d) => byDocument.delete(d.uri.toString())),
+  );
+  refresh();
   // In Restricted Mode say so where the vmlinux would be, and once per workspace in a notification.
-  const serverStatus: { text: string; tooltip?: string } = vscode.workspace.isTrusted
-    ? { text: status.text, tooltip: status.tooltip as string | undefined }
-    : { text: '$(shield) Oops Lens: restricted', tooltip: RESTRICTED_NOTICE };
-  setStatus(serverStatus.text, serverStatus.tooltip);
   if (!vscode.workspace.isTrusted && !context.workspaceState.get('oopsLens.restrictedNoticeShown')) {
     void context.workspaceState.update('oopsLens.restrictedNoticeShown', true);
     void vscode.window.showInformationMessage(RESTRICTED_NOTICE, 'Manage Workspace Trust').then((pick) => {
@@ -73,19 +82,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<OopsLe
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification('oopsLens/trust', { trusted: true });
-      if (status.text === '$(shield) Oops Lens: restricted') {
-        serverStatus.text = '$(bug) Oops Lens';
-        serverStatus.tooltip = 'Oops Lens: no vmlinux in use';
-        setStatus(serverStatus.text, serverStatus.tooltip);
-      }
+      // The server starts over with the workspace's settings; its states come again.
+      byDocument.clear();
+      refresh();
     }),
   );
   context.subscriptions.push(
     client.onDidChangeState((e) => {
-      const s = stateStatus(e.newState, health.restarts(), gaveUp);
-      // Running again: the server's last word (vmlinux in use), or the restricted-mode note.
-      if (s) setStatus(s.text, s.tooltip);
-      else setStatus(serverStatus.text, serverStatus.tooltip);
+      serverDown = stateStatus(e.newState, health.restarts(), gaveUp);
+      refresh();
     }),
   );
 
@@ -130,10 +135,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<OopsLe
   );
 
   await client.start();
-  client.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
-    serverStatus.text = p.text;
-    serverStatus.tooltip = vscode.workspace.isTrusted ? p.tooltip : `${p.tooltip ?? ''}\n\n${RESTRICTED_NOTICE}`.trim();
-    setStatus(p.text, serverStatus.tooltip);
+  client.onNotification('oopsLens/status', (p: { text: string; tooltip?: string; uri?: string }) => {
+    const uri = p.uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+    if (!uri) return;
+    byDocument.set(uri, { text: p.text, tooltip: vscode.workspace.isTrusted ? p.tooltip : `${p.tooltip ?? ''}\n\n${RESTRICTED_NOTICE}`.trim() });
+    refresh();
   });
   // Readiness signal for the end-to-end tests (forwarded to the workbench console).
   console.log('[oops-lens] language client started');

@@ -40,6 +40,9 @@ export const Protocol = {
   serverInfo: 'oopsLens/serverInfo',
 };
 
+/** Longest wait for the client's answer to the first workspace/configuration request. */
+const SETTINGS_WAIT_MS = 5000;
+
 /** Test-only: OOPS_LENS_TEST_FAULT=<request name> makes that feature throw (test/unit/hardening/lsp-guard.test.ts). */
 const injectedFault = process.env.OOPS_LENS_TEST_FAULT;
 
@@ -54,6 +57,10 @@ export function startServer(connection: Connection): void {
   let canPullConfig = false;
   let foldingLimit = Infinity;
   let progressTokens = 0;
+  // Documents arrive right after `initialized`, pulled settings a round trip later: nothing is
+  // answered from the defaults meanwhile (a restarted server would use the wrong vmlinux).
+  let settingsArrived: () => void = () => undefined;
+  const settingsReady = new Promise<void>((resolve) => (settingsArrived = resolve));
 
   const client: ClientSink = {
     log: (m) => connection.console.log(m),
@@ -62,7 +69,7 @@ export function startServer(connection: Connection): void {
       else if (kind === 'warning') void connection.window.showWarningMessage(m);
       else void connection.window.showInformationMessage(m);
     },
-    status: (text, tooltip) => void connection.sendNotification(Protocol.status, { text, tooltip }),
+    status: (text, tooltip, uri) => void connection.sendNotification(Protocol.status, { text, tooltip, uri }),
     progress: (title, options) => {
       const token = `oops-lens-${++progressTokens}`;
       const cancelled = new AbortController();
@@ -106,9 +113,10 @@ export function startServer(connection: Connection): void {
   process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e?.stack ?? e}`));
 
   /** The parsed document, from the cache or a parse this request waits for (off the request path). */
-  const loadState = (uri: string, signal?: AbortSignal): Promise<DocumentState | undefined> => {
+  const loadState = async (uri: string, signal?: AbortSignal): Promise<DocumentState | undefined> => {
+    await settingsReady;
     const doc = documents.get(uri);
-    return doc ? cache.load(uri, doc.version, () => doc.getText(), signal) : Promise.resolve(undefined);
+    return doc ? cache.load(uri, doc.version, () => doc.getText(), signal) : undefined;
   };
 
   /**
@@ -142,6 +150,10 @@ export function startServer(connection: Connection): void {
     if (rootUri?.startsWith('file:')) workspaceRoot = fileURLToPath(rootUri);
     if (opts.settings) settings = resolveSettings(opts.settings);
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    // Settings come with initialize or later by push; a client that never answers the pull must
+    // not stall the server either: after a while the defaults hold.
+    if (!canPullConfig) settingsArrived();
+    else setTimeout(settingsArrived, SETTINGS_WAIT_MS).unref?.();
     foldingLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit ?? Infinity;
     return {
       capabilities: {
@@ -174,7 +186,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (canPullConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
-    void pullSettings();
+    void pullSettings().finally(settingsArrived);
   });
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfig) await pullSettings();

@@ -19,8 +19,8 @@ export interface ClientSink {
   log(message: string): void;
   /** A user-visible notification (rare; prefer diagnostics/hover lines). */
   notify(kind: 'info' | 'warning' | 'error', message: string): void;
-  /** Status bar text for the symbolizer state. */
-  status(text: string, tooltip?: string): void;
+  /** Status bar text for the symbolizer state of document `uri` (the client shows the active editor's). */
+  status(text: string, tooltip?: string, uri?: string): void;
   /** Work progress; returns an object to report and end it. `signal` aborts when the user cancels it. */
   progress(title: string, options?: { cancellable?: boolean }): { report(message: string, percentage?: number): void; done(): void; signal?: AbortSignal };
 }

@@ -14,7 +14,7 @@ export async function executeDecode(doc: DocumentState, ctx: FeatureContext, sig
     const token = { get isCancellationRequested() { return !!signal?.aborted || !!progress.signal?.aborted; } };
     const resolutions = await resolveLog(doc.model, ctx.symbols, token);
     if (token.isCancellationRequested) return null;
-    publishSymbolStatus(ctx);
+    publishSymbolStatus(ctx, doc);
     const problems = [...new Set([...resolutions.values()].flatMap((r) => [...(r.error ? [r.error] : []), ...r.warnings]))];
     return { text: annotate(doc.lines, resolutions), problems };
   } finally {

@@ -12,7 +12,7 @@ export async function frameSymbolHover(doc: DocumentState, line: number, charact
   const f = frameAt(doc, line, character);
   if (!f || !ctx.symbols || f.inline) return undefined;
   const r = await ctx.symbols.resolveFrame(f, contextOf(reportAt(doc, line), doc.model));
-  publishSymbolStatus(ctx);
+  publishSymbolStatus(ctx, doc);
   return resolutionMarkdown(f, r);
 }
 

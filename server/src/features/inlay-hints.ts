@@ -28,6 +28,6 @@ export async function provideInlayHints(doc: DocumentState, range: Range, ctx: F
       tooltip: r.inlines.map((l) => `${l.function} ${treeRelativePath(l.file)}:${l.line}`).join('\n') + (r.warnings.length ? '\n' + r.warnings.join('\n') : ''),
     });
   }
-  publishSymbolStatus(ctx);
+  publishSymbolStatus(ctx, doc);
   return hints;
 }

@@ -45,6 +45,6 @@ export async function symbolDiagnostics(doc: DocumentState, ctx: FeatureContext,
       }
     }
   }
-  publishSymbolStatus(ctx);
+  publishSymbolStatus(ctx, doc);
   return out;
 }

@@ -10,7 +10,7 @@ interface OopsLensApi {
 }
 
 describe('server restart', () => {
-  it('a killed server is restarted, the status bar shows it, and hovers work again', async () => {
+  it('a killed server is restarted, shown while it is down, and hovers work again', async () => {
     const api = (await activateExtension()).exports as OopsLensApi;
     const doc = await openExample('reports/x86-64-evalcrash-bug-on.oops');
     const hover = () => hoverAt(doc, positionOf(doc, 'OE', 'Tainted: G           OE'));

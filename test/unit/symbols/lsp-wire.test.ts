@@ -11,7 +11,7 @@ const fx = buildFixtures();
 let server: StdioServer | undefined;
 let conn: MessageConnection;
 let caps: Record<string, unknown>;
-const statuses: { text: string; tooltip?: string }[] = [];
+const statuses: { text: string; tooltip?: string; uri?: string }[] = [];
 const diagnostics = new Map<string, { code: string; message: string; range: { start: { line: number } } }[][]>();
 
 const o = DebugObject.open(fx.dwarf5);
@@ -34,7 +34,7 @@ const report = (release: string) =>
 before(async () => {
   server = spawnServer();
   conn = server.conn;
-  conn.onNotification('oopsLens/status', (p: { text: string; tooltip?: string }) => {
+  conn.onNotification('oopsLens/status', (p: { text: string; tooltip?: string; uri?: string }) => {
     statuses.push(p);
   });
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
@@ -87,5 +87,33 @@ test('a report of another release gets a mismatch diagnostic and a warning statu
   const diag = await until(() => diagnostics.get(uri)?.flat().find((d) => d.code === 'vmlinux-mismatch'), 'mismatch diagnostic');
   assert.equal(diag.range.start.line, 1);
   assert.match(diag.message, /6\.1\.0-fixture, the report is 6\.1\.0-56-amd64/);
-  await until(() => statuses.find((s) => s.text.includes('mismatch')), 'mismatch status');
+  const mismatch = await until(() => statuses.find((s) => s.text.includes('mismatch')), 'mismatch status');
+  // Each state names its document: the client shows the active editor's.
+  assert.equal(mismatch.uri, uri);
+  assert.equal(statuses.find((s) => s.text.includes('vmlinux-dwarf5') && s.text.includes('$(check)'))?.uri, 'file:///test/ok.oops');
+});
+
+test('a document opened before the pulled settings arrive is answered with them, not with the defaults', async () => {
+  const slow = spawnServer();
+  try {
+    // The client answers workspace/configuration late, as a busy editor (or a restarted server's client) may.
+    slow.conn.onRequest('workspace/configuration', async () => {
+      await new Promise((r) => setTimeout(r, 700));
+      return [{ vmlinux: fx.dwarf5 }];
+    });
+    const seen: { text: string; uri?: string }[] = [];
+    slow.conn.onNotification('oopsLens/status', (p: { text: string; uri?: string }) => void seen.push(p));
+    await handshake(slow.conn, { capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: true } });
+    const uri = 'file:///test/early.oops';
+    const text = report('6.1.0-fixture');
+    await slow.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'oops', version: 1, text } });
+    const line = text.split('\n')[5];
+    const hover = (await slow.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: line.indexOf('fs_entry') + 1 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, new RegExp(`looked up at \`${hex(fsEntry.address + 8n)}\``));
+    assert.doesNotMatch(hover.contents.value, /no vmlinux configured/);
+    await until(() => seen.find((s) => s.uri === uri), 'status of the early document');
+    assert.ok(seen.every((s) => !/vmlinux: none/.test(s.text)), JSON.stringify(seen));
+  } finally {
+    slow.stop();
+  }
 });
