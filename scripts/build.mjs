@@ -8,6 +8,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server-main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // fzstd's worker thread (server/src/symbols/zstd.ts loads it from next to the bundle)
+  build({ ...common, entryPoints: ['server/src/symbols/zstd-worker.ts'], outfile: 'dist/zstd-worker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // wasm assets loaded at run time by web-tree-sitter / disassemblers

@@ -10,6 +10,12 @@ import { ElfError, ElfFile } from '../../../server/src/symbols/elf';
 import { DwarfError, DwarfIndex } from '../../../server/src/symbols/dwarf';
 import { BufferBytes, OutOfBoundsError } from '../../../server/src/symbols/file-bytes';
 import { FIXTURE_FUNCTIONS } from './text-harness';
+import { setZstdOptions } from '../../../server/src/symbols/zstd';
+
+// Where fzstd decodes (no native zstd), mutated zstd sections can make it loop: the worker's
+// deadline cuts them off. The seeds' sections decode in microseconds, so a short deadline keeps
+// such an input within its CPU budget (the default, seconds, is for real multi-MB sections).
+setZstdOptions({ deadlineMs: 400 });
 
 export interface ElfSeed {
   name: string;
