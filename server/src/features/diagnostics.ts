@@ -13,6 +13,16 @@ export const MAX_DIAGNOSTICS = 20_000;
 
 export function computeDiagnostics(doc: DocumentState): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const cut = doc.model.truncated;
+  if (cut) {
+    const last = doc.model.lines.length - 1;
+    const n = (x: number) => x.toLocaleString('en-US');
+    out.push(Diagnostic.create(
+      { start: { line: last, character: 0 }, end: { line: last, character: doc.model.lines[last]?.raw.length ?? 0 } },
+      `Only the first ${n(doc.model.lines.length)} of ${n(cut.totalLines)} lines are analysed (a bound that keeps the editor responsive); the lines after this one get no outline, hovers or links. Split the log to analyse the rest.`,
+      DiagnosticSeverity.Warning, 'document-truncated', SOURCE,
+    ));
+  }
   doc.model.reports.forEach((r, i) => {
     if (out.length >= MAX_DIAGNOSTICS) return;
     if (r.guilty) {

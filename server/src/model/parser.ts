@@ -15,6 +15,11 @@ import { isCrashTranscript, logCommands, parseCrashSession } from './crash-sessi
 
 /** Lines longer than this are not examined for report structure (a 50 MB single line stays cheap). */
 const MAX_LINE = 4096;
+/**
+ * Lines analysed per document. A 50 MB sysrq-t log has about a million; 50 MB of empty lines
+ * would be fifty million line objects (gigabytes): the rest of such a text is left unparsed.
+ */
+export const MAX_LINES = 2_000_000;
 /** A report with no recognised content for this many lines has ended. */
 const QUIET_GAP = 60;
 
@@ -167,12 +172,14 @@ class ParseJob {
 
 function* parse(text: string, previous: CrashLog | undefined): Generator<void, CrashLog, void> {
   const prev = previous ? states.get(previous) : undefined;
-  const reused = prev ? reuseLines(prev, previous!.lines, text) : undefined;
+  const reused = prev && !previous!.truncated ? reuseLines(prev, previous!.lines, text) : undefined;
   const lines = reused ? reused.lines : yield* parseLinesInSteps(text);
+  const totalLines = lines.length < MAX_LINES ? lines.length : countLines(text);
   factsLines = lines;
   factsByLine = reused ? reused.facts : new Array(lines.length);
   memoLookups = memoHits = 0;
   const log: CrashLog = { lines, reports: [], dumps: [], frames: [] };
+  if (totalLines > lines.length) log.truncated = { totalLines };
   log.banner = findBanner(lines);
   // In a crash(8) transcript only the output of `log`/`dmesg` is a console log; the rest
   // (sys, bt, dis, struct...) is crash's own output and must not be read as reports.
@@ -221,7 +228,7 @@ function* parseLinesInSteps(text: string): Generator<void, LogLine[], void> {
       next = to + 1;
     }
     out.push(parseLine(text.slice(from, to < 0 ? text.length : to), out.length, escapes));
-    if (to < 0) return out;
+    if (to < 0 || out.length === MAX_LINES) return out;
     from = next;
     if (out.length % PAUSE_EVERY === 0) yield;
   }
@@ -282,6 +289,7 @@ function reuseLines(
   // survive later edits (each edit on another line would pin one more 50 MB string).
   const mid = flatCopy(text.slice(newMidStart, newMidEnd)).split('\n');
   const delta = mid.length - (tail - first);
+  if (oldLines.length + delta >= MAX_LINES) return undefined;
   const lines = new Array<LogLine>(oldLines.length + delta);
   const facts = new Array<Facts | undefined>(lines.length);
   for (let i = 0; i < first; i++) {
@@ -295,6 +303,16 @@ function reuseLines(
     facts[i + delta] = prev.facts[i];
   }
   return { lines, facts, first, midLength: mid.length, delta };
+}
+
+/** Lines of `text` as the splitter counts them (LF, CRLF or lone CR), without making them. */
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  if (text.indexOf('\r') >= 0) {
+    for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
 }
 
 /** A string that shares no storage with `s`'s parent (JSON keeps lone surrogates as escapes). */

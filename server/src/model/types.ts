@@ -241,4 +241,6 @@ export interface CrashLog {
   session?: CrashSession;
   /** Kernel info of the boot as a whole (`Linux version ...` banner), if printed. */
   banner?: KernelInfo;
+  /** Set when the text has more lines than are analysed (MAX_LINES): `lines` ends there. */
+  truncated?: { totalLines: number };
 }

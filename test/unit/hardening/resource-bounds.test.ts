@@ -14,7 +14,7 @@ import { BufferBytes } from '../../../server/src/symbols/file-bytes';
 import { SymbolService } from '../../../server/src/symbols/service';
 import { defaultSettings, type Settings } from '../../../server/src/settings';
 import type { Frame } from '../../../server/src/model/types';
-import { parseCrashLog } from '../../../server/src/model/parser';
+import { MAX_LINES, parseCrashLog } from '../../../server/src/model/parser';
 import { memorySections, hasTool } from '../symbols/dwarf-support';
 import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { SHARED } from '../fuzz/text-harness';
@@ -207,6 +207,52 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
 
       const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
       console.log(`  50 MB document (${big.length} chars): ${timings.join(', ')}; server RSS ${(rss / 2 ** 20).toFixed(0)} MB, ${diags} diagnostics, ${folds.length} folding ranges`);
+      assert.equal(proc.exitCode, null);
+    } finally {
+      server.stop();
+    }
+  });
+});
+
+describe('a document of millions of lines is analysed up to MAX_LINES', { timeout: 300_000 }, () => {
+  it('the model stops at MAX_LINES and counts the rest (LF, CRLF, lone CR)', () => {
+    const head = 'BUG: kernel NULL pointer dereference, address: 0000000000000008\nCall Trace:\n foo+0x1/0x2\n';
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = head.replace(/\n/g, eol) + eol.repeat(MAX_LINES + 10);
+      const m = parseCrashLog(text);
+      assert.equal(m.lines.length, MAX_LINES);
+      assert.equal(m.truncated?.totalLines, MAX_LINES + 14, JSON.stringify(eol));
+      assert.equal(m.reports.length, 1);
+      // An edit of a truncated document is parsed afresh, bounded the same way.
+      const edited = parseCrashLog('x' + text, m);
+      assert.equal(edited.lines.length, MAX_LINES);
+      assert.equal(edited.lines[0].raw, 'xBUG: kernel NULL pointer dereference, address: 0000000000000008');
+    }
+  });
+
+  it('50 MB of empty lines: the server answers, says what it left out, and stays alive', async () => {
+    const server = spawnServer({ fromSource: true });
+    const { proc, conn } = server;
+    conn.onRequest('workspace/configuration', () => [{}]);
+    const published = new Map<string, { code?: string; message: string }[]>();
+    conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: { code?: string; message: string }[] }) => void published.set(p.uri, p.diagnostics));
+    try {
+      await handshake(conn, { capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted: false } });
+      const uri = 'file:///big/newlines.log';
+      const text = 'BUG: kernel NULL pointer dereference, address: 0000000000000008\nCall Trace:\n foo+0x1/0x2\n' + '\n'.repeat(50 * 2 ** 20);
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'oops', version: 1, text } });
+      const t0 = performance.now();
+      const symbols = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as unknown[];
+      const ms = performance.now() - t0;
+      assert.equal(symbols.length, 1);
+      const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 40_000_000, character: 0 } });
+      assert.equal(hover, null);
+      for (let i = 0; i < 200 && !published.get(uri)?.length; i++) await new Promise((r) => setTimeout(r, 50));
+      const cut = published.get(uri)?.find((d) => d.code === 'document-truncated');
+      assert.ok(cut, JSON.stringify(published.get(uri)));
+      assert.match(cut.message, /first 2,000,000 of 52,428,804 lines/);
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      console.log(`  50 MB of empty lines: outline in ${ms.toFixed(0)} ms, server RSS ${(rss / 2 ** 20).toFixed(0)} MB`);
       assert.equal(proc.exitCode, null);
     } finally {
       server.stop();
