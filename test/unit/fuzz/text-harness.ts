@@ -24,7 +24,7 @@ import { FixCommands, FixService } from '../../../server/src/features/fix-comman
 import { provideInlayHints } from '../../../server/src/features/inlay-hints';
 import { codeLines, disassemblyContent, disassemblyUri, provideCodeLenses, DISASSEMBLE_COMMAND } from '../../../server/src/features/code-lens';
 import { executeDecode } from '../../../server/src/features/decode-command';
-import { parseCrashLog } from '../../../server/src/model/parser';
+import { parseCrashLog, parseCrashLogAsync } from '../../../server/src/model/parser';
 import { SymbolService } from '../../../server/src/symbols/service';
 
 /** The shared corpora, next to the repository (CI clones the repo beside ../shared). */
@@ -237,6 +237,12 @@ export async function exerciseText(text: string, ctx: FeatureContext & { failure
     const titles = (m: typeof full) => m.reports.map((r) => r.title).join('\n');
     if (titles(doc.model) !== titles(full)) throw new FeatureFailure('incremental parse', `titles differ from a full parse:\n${titles(doc.model)}\n---\n${titles(full)}`);
   } else doc = documentState('file:///fuzz.oops', text);
+  if (pick % 7 === 3) {
+    // The language server parses big documents in slices: the same model, whatever the slicing.
+    const sliced = await parseCrashLogAsync(text, undefined, { sliceMs: 0 });
+    const shape = (m: typeof sliced) => JSON.stringify([m.lines.length, m.truncated, m.reports.map((r) => [r.title, r.startLine, r.endLine]), m.dumps.length, m.frames.map((f) => [f.span.line, f.span.start, f.function])]);
+    if (shape(sliced) !== shape(doc.model)) throw new FeatureFailure('sliced parse', 'differs from the one-shot parse');
+  }
   const fixes = new FixService(ctx, { showDocument: async () => true, ask: async () => undefined }, () => doc);
 
   for (const s of provideDocumentSymbols(doc)) checkRange('documentSymbol', doc, s.range);
