@@ -1,7 +1,7 @@
 // The thin VS Code side: start the language client, pass workspace trust, show the status.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { RESTRICTED_NOTICE, restartPolicy, stateStatus } from './server-health';
 
 let client: LanguageClient | undefined;
@@ -41,6 +41,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<OopsLe
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     // If the server dies, restart it (up to 5 times in 3 minutes); the status bar shows each state.
     errorHandler: health,
+    // A failed request is logged in Output › Oops Lens; the server itself tells the user once per
+    // feature (a popup per failed hover would bury the editor).
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
   };
   client = new LanguageClient('oopsLens', 'Oops Lens', serverOptions, clientOptions);
 

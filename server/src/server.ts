@@ -7,6 +7,7 @@ import {
   TextDocumentSyncKind,
   DidChangeConfigurationNotification,
   type CancellationToken,
+  ErrorCodes,
   LSPErrorCodes,
   ResponseError,
 } from 'vscode-languageserver/node';
@@ -119,8 +120,20 @@ export function startServer(connection: Connection): void {
     return doc ? cache.load(uri, doc.version, () => doc.getText(), signal) : undefined;
   };
 
+  /** Features that failed this session: the user is told once per feature, the log has each. */
+  const failedFeatures = new Set<string>();
+  function reportBug(name: string, e: unknown): ResponseError<void> {
+    const message = (e as Error)?.message ?? String(e);
+    connection.console.error(`${name} failed: ${(e as Error)?.stack ?? e}`);
+    if (!failedFeatures.has(name)) {
+      failedFeatures.add(name);
+      client.notify('warning', `Oops Lens: ${name} failed (${message}). That request got no answer; everything else keeps working. Details in Output › Oops Lens.`);
+    }
+    return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${message}`);
+  }
+
   /**
-   * Run a feature; on a bug, log it and answer this request with `fallback`. A request the client
+   * Run a feature; a bug fails this request alone (an error answer, logged). A request the client
    * cancels (it scrolled on, typed) while the document is still being parsed is answered as cancelled.
    */
   function guard<P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: DocumentState, params: P, signal: AbortSignal) => R | Promise<R>) {
@@ -136,8 +149,7 @@ export function startServer(connection: Connection): void {
         return doc ? await fn(doc, params, cancel.signal) : fallback;
       } catch (e) {
         if (cancel.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
-        connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
-        return fallback;
+        throw reportBug(name, e);
       }
     };
   }
@@ -245,15 +257,20 @@ export function startServer(connection: Connection): void {
       }
       return await fixes.execute(p.command, p.arguments ?? [], cancel.signal);
     } catch (e) {
-      connection.console.error(`${p.command} failed: ${(e as Error).stack ?? e}`);
-      return null;
+      if (cancel.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${p.command} cancelled`);
+      throw reportBug(p.command, e);
     }
   });
   connection.workspace.textDocumentContent.on(async (p, token) => {
     const cancel = abortOn(token);
-    const disasm = await disassemblyContent(p.uri, stateOf, ctx);
-    if (disasm !== undefined) return { text: disasm };
-    return { text: await fixes.content(p.uri, cancel.signal) };
+    try {
+      const disasm = await disassemblyContent(p.uri, stateOf, ctx);
+      if (disasm !== undefined) return { text: disasm };
+      return { text: await fixes.content(p.uri, cancel.signal) };
+    } catch (e) {
+      if (cancel.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'content cancelled');
+      throw reportBug('textDocumentContent', e);
+    }
   });
   connection.onCodeLens(guard('codeLens', [], (doc) => provideCodeLenses(doc, ctx)));
   connection.languages.inlayHint.on(guard('inlayHint', [], (doc, p, signal) => provideInlayHints(doc, p.range, ctx, signal)));
@@ -263,8 +280,8 @@ export function startServer(connection: Connection): void {
       const doc = await loadState(String(p?.uri ?? ''), cancel.signal);
       return doc ? await executeDecode(doc, ctx, cancel.signal) : null;
     } catch (e) {
-      connection.console.error(`decode failed: ${(e as Error).stack ?? e}`);
-      return null;
+      if (cancel.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'decode cancelled');
+      throw reportBug('decode', e);
     }
   });
   connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (doc) => provideSemanticTokens(doc)));

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { after, describe, it } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { restartPolicy, stateStatus } from '../../../client/src/server-health';
 
 const ROOT = join(__dirname, '../../..');
@@ -59,19 +59,29 @@ describe('a failing feature does not take the server down', { timeout: 60_000 },
   const servers: Server[] = [];
   after(() => servers.forEach(stop));
 
-  it('hover throws: that request gets an empty answer and a logged error; other requests and later hovers are answered', async () => {
+  it('hover throws: that request gets an error answer, a logged error and one notice; other requests and later hovers are answered', async () => {
     const s = startServer('hover');
     servers.push(s);
+    const notices: string[] = [];
+    s.conn.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      notices.push(p.message);
+      return null;
+    });
     const uri = await initialize(s);
     const position = { line: 3, character: 2 };
-    assert.equal(await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position }), null);
+    const hoverError = () => s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position }).then(() => undefined, (e: { code: number; message: string }) => e);
+    const first = await hoverError();
+    assert.equal(first?.code, ErrorCodes.InternalError);
+    assert.match(first?.message ?? '', /hover failed: injected fault in hover/);
     assert.match(await s.waitLog(/hover failed/), /injected fault in hover/);
     const symbols = (await s.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string }[];
     assert.equal(symbols.length, 1);
     assert.match(symbols[0].name, /NULL pointer dereference/);
     const folds = (await s.conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } })) as unknown[];
     assert.ok(Array.isArray(folds));
-    assert.equal(await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position }), null);
+    assert.equal((await hoverError())?.code, ErrorCodes.InternalError);
+    await s.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }); // a round trip after both failures
+    assert.deepEqual(notices.filter((n) => /hover failed/.test(n)).length, 1, `told once: ${JSON.stringify(notices)}`);
     assert.equal(s.proc.exitCode, null, 'server still running');
   });
 
