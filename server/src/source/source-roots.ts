@@ -1,5 +1,7 @@
 // The user's local source trees (oopsLens.sourceRoots): where a printed path lives on disk, and where a
-// function is defined. Indexes are cached per tree for the life of the process and shared by callers.
+// function is defined. Indexes are cached per tree and shared by callers; they follow the tree as it
+// changes: a file's definitions are re-read when its mtime or size changes, and the whole index is
+// rebuilt in the background when the tree's git index or HEAD changes (a checkout, a pull).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
@@ -80,14 +82,43 @@ interface TreeState {
   controller?: AbortController;
   /** Progress callbacks of the callers waiting for the build. */
   listeners?: Set<(message: string, percentage: number) => void>;
-  answers: Map<string, DefinitionSite[]>;
+  /** Definitions per name: the candidate files the index gave, re-checked against each file's state. */
+  answers: Map<string, string[]>;
+  /** What each file defines, valid while the file keeps its mtime and size. */
+  files: Map<string, { stamp: string; hits: Map<string, DefinitionSite[]> }>;
+  /** The tree's git state when the index was built; `checkedAt` limits how often it is looked at. */
+  gitStamp?: string;
+  checkedAt?: number;
 }
 const trees = new Map<string, TreeState>();
 
 function treeState(dir: string): TreeState {
   let s = trees.get(dir);
-  if (!s) { s = { answers: new Map() }; trees.set(dir, s); }
+  if (!s) { s = { answers: new Map(), files: new Map() }; trees.set(dir, s); }
   return s;
+}
+
+/** mtime and size of a file ('' when it is gone): an edit changes one or the other. */
+function fileStamp(abs: string): string {
+  try {
+    const st = statSync(abs);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return '';
+  }
+}
+
+/** The git index and HEAD of a tree: what a checkout, pull, rebase or `git add` changes. */
+function gitStamp(dir: string): string {
+  return `${fileStamp(join(dir, '.git', 'index'))}|${fileStamp(join(dir, '.git', 'HEAD'))}`;
+}
+
+/** Time between two looks at a tree's git state (a stat of two files). */
+let gitCheckMs = 5000;
+
+/** Test hook: look at the git state on every lookup (0) or at another interval. */
+export function setGitCheckInterval(ms: number): void {
+  gitCheckMs = ms;
 }
 
 /** Forget cached indexes and answers (a tree was updated, or tests); stops builds in progress. */
@@ -184,8 +215,13 @@ export class SourceRoots {
    */
   private async indexOf(root: SourceRoot, opts: LookupOptions): Promise<TreeIndex> {
     const st = treeState(root.dir);
-    if (st.index) return st.index;
+    if (st.index) {
+      this.refreshIfMoved(root, st);
+      return st.index;
+    }
     if (!st.building) {
+      st.gitStamp = gitStamp(root.dir);
+      st.checkedAt = Date.now();
       st.controller = new AbortController();
       const label = root.kernel ? `Indexing kernel tree ${root.dir}` : `Indexing ${root.dir}`;
       st.listeners = new Set();
@@ -196,7 +232,7 @@ export class SourceRoots {
           const pct = total ? Math.floor((100 * done) / total) : 0;
           for (const l of listeners) l(`${label}: ${done}/${total} files`, pct);
         },
-      }).then((ix) => { st.index = ix; return ix; }).finally(() => { st.building = undefined; st.controller = undefined; st.listeners = undefined; });
+      }).then((ix) => { st.index = ix; st.answers.clear(); return ix; }).finally(() => { st.building = undefined; st.controller = undefined; st.listeners = undefined; });
       st.building.catch(() => undefined);
     }
     const building = st.building;
@@ -215,6 +251,24 @@ export class SourceRoots {
     }
   }
 
+  /**
+   * A tree whose git state moved (checkout, pull) gets a new index built in the background; the old
+   * one answers meanwhile (files it names are re-read if they changed), the new one replaces it.
+   */
+  private refreshIfMoved(root: SourceRoot, st: TreeState): void {
+    const now = Date.now();
+    if (st.building || (st.checkedAt !== undefined && now - st.checkedAt < gitCheckMs)) return;
+    st.checkedAt = now;
+    const stamp = gitStamp(root.dir);
+    if (stamp === st.gitStamp) return;
+    st.gitStamp = stamp;
+    st.controller = new AbortController();
+    st.building = TreeIndex.build(root.dir, { signal: st.controller.signal })
+      .then((ix) => { st.index = ix; st.answers.clear(); return ix; })
+      .finally(() => { st.building = undefined; st.controller = undefined; });
+    st.building.catch(() => undefined);
+  }
+
   /** True once every root has its index (later lookups answer without reading the whole tree). */
   get indexed(): boolean {
     return this.roots.every((r) => !!trees.get(r.dir)?.index);
@@ -229,24 +283,36 @@ export class SourceRoots {
     if (!/^[A-Za-z_]\w*$/.test(q.name)) return [];
     const parser = await cParserOrNull();
     const all: DefinitionSite[] = [];
+    const key = `${q.name}\0${q.syscall?.name ?? ''}`;
     for (const root of this.roots) {
+      const index = await this.indexOf(root, opts);
       const st = treeState(root.dir);
-      const key = q.name;
-      let found = st.answers.get(key);
-      if (!found) {
-        const index = await this.indexOf(root, opts);
-        found = [];
+      let files = st.answers.get(key);
+      if (!files) {
         const names = [q.name, ...(q.syscall ? [q.syscall.name] : [])];
-        const files = new Set(names.flatMap((n) => index.candidates(n)));
-        for (const rel of files) {
-          if (opts.signal?.aborted) throw new CancelledError();
-          found.push(...this.definitionsInFile(root, rel, q, parser));
-        }
-        st.answers.set(key, found);
+        files = [...new Set(names.flatMap((n) => index.candidates(n)))];
+        st.answers.set(key, files);
       }
-      all.push(...found);
+      for (const rel of files) {
+        if (opts.signal?.aborted) throw new CancelledError();
+        all.push(...this.fileDefinitions(root, st, rel, key, q, parser));
+      }
     }
     return rankDefinitions(all, opts);
+  }
+
+  /** Definitions of `q` in one file: from the cache while the file is unchanged, else read again. */
+  private fileDefinitions(root: SourceRoot, st: TreeState, rel: string, key: string, q: ReturnType<typeof nameQuery>, parser: Parser | null): DefinitionSite[] {
+    const abs = join(root.dir, rel);
+    const stamp = fileStamp(abs);
+    let entry = st.files.get(abs);
+    if (!entry || entry.stamp !== stamp) {
+      if (st.files.size > 20_000) st.files.clear();
+      st.files.set(abs, (entry = { stamp, hits: new Map() }));
+    }
+    let hits = entry.hits.get(key);
+    if (!hits) entry.hits.set(key, (hits = stamp ? this.definitionsInFile(root, rel, q, parser) : []));
+    return hits;
   }
 
   private definitionsInFile(root: SourceRoot, rel: string, q: ReturnType<typeof nameQuery>, parser: Parser | null): DefinitionSite[] {

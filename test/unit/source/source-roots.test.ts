@@ -2,9 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearSourceCaches, detectKernelRoot, SourceRoots, type DefinitionSite } from '../../../server/src/source/source-roots';
+import { clearSourceCaches, detectKernelRoot, setGitCheckInterval, SourceRoots, type DefinitionSite } from '../../../server/src/source/source-roots';
 import { CancelledError, TreeIndex } from '../../../server/src/source/tree-index';
 
 const FIX = join(__dirname, '../../fixtures/source');
@@ -162,6 +163,48 @@ test('index: candidate files for a name, nothing for unknown names, big and odd 
     assert.deepEqual(ix.candidates('nothing_like_this'), []);
     assert.deepEqual(ix.files, ['binary.c', 'empty.h', 'huge.h', 'init/main.c']);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('definitions follow the tree: an edited file is read again, a git checkout re-indexes in the background', async () => {
+  clearSourceCaches();
+  setGitCheckInterval(0);
+  const dir = mkdtempSync(join(tmpdir(), 'oops-tree-'));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+  try {
+    mkdirSync(join(dir, 'init'), { recursive: true });
+    mkdirSync(join(dir, 'fs'), { recursive: true });
+    writeFileSync(join(dir, 'init/main.c'), 'int start_kernel(void)\n{\n\treturn 0;\n}\n');
+    writeFileSync(join(dir, 'fs/open.c'), 'static int do_open(int fd)\n{\n\treturn fd;\n}\n');
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'one');
+    const roots = new SourceRoots([dir]);
+    assert.deepEqual((await roots.definitions('do_open')).map(where), ['fs/open.c:1']);
+
+    // An edit above the function: the answer moves with it (same index, file read again).
+    writeFileSync(join(dir, 'fs/open.c'), '/* a comment\n * of three lines\n */\nstatic int do_open(int fd)\n{\n\treturn fd;\n}\n');
+    assert.deepEqual((await roots.definitions('do_open')).map(where), ['fs/open.c:4']);
+
+    // A checkout brings a new file: the lookup that notices the git index moved starts a new index,
+    // a later one finds the new function.
+    assert.deepEqual(await roots.definitions('do_close'), []);
+    writeFileSync(join(dir, 'fs/close.c'), 'int do_close(int fd)\n{\n\treturn fd;\n}\n');
+    git('add', '.');
+    git('commit', '-qm', 'two');
+    let found: string[] = [];
+    for (let i = 0; i < 100 && !found.length; i++) {
+      found = (await roots.definitions('do_close')).map(where);
+      if (!found.length) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(found, ['fs/close.c:1']);
+    // A file deleted from the tree no longer answers.
+    rmSync(join(dir, 'fs/open.c'));
+    assert.deepEqual(await roots.definitions('do_open'), []);
+  } finally {
+    setGitCheckInterval(5000);
+    clearSourceCaches();
     rmSync(dir, { recursive: true, force: true });
   }
 });
