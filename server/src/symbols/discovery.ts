@@ -2,8 +2,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * A release as `uname -r` prints it. The release comes from the log, which anyone may have written:
+ * `../../tmp/x` must not become a path.
+ */
+export function isPlausibleRelease(release: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/.test(release) && !release.includes('..');
+}
+
 /** vmlinux candidates for `release`, most likely first. `root` lets tests use a fake filesystem root. */
 export function vmlinuxCandidates(release: string, root = '/'): string[] {
+  if (!isPlausibleRelease(release)) return [];
   return [
     `usr/lib/debug/boot/vmlinux-${release}`,
     `usr/lib/debug/lib/modules/${release}/vmlinux`,
@@ -15,6 +24,7 @@ export function vmlinuxCandidates(release: string, root = '/'): string[] {
 
 /** Directories holding module debug files for `release`. */
 export function moduleDirCandidates(release: string, root = '/'): string[] {
+  if (!isPlausibleRelease(release)) return [];
   return [`usr/lib/debug/lib/modules/${release}`, `lib/modules/${release}`].map((p) => join(root, p));
 }
 

@@ -1,6 +1,6 @@
 // ByteSource implementations: positioned reads of a file through a small LRU block cache,
 // in-memory buffers, and windows onto another source (one ELF section of a file).
-import { openSync, closeSync, fstatSync, readSync } from 'node:fs';
+import { openSync, closeSync, fstatSync, readSync, constants } from 'node:fs';
 import type { ByteSource } from './bytes';
 
 /** Thrown when a read falls outside the bytes that exist (truncated file, corrupt offsets). */
@@ -37,6 +37,14 @@ const BLOCK = 64 * 1024;
 /** Reads larger than this bypass the cache (they are section-sized and the caller keeps them). */
 const DIRECT = 4 * BLOCK;
 
+/** A debug-file path that names a directory, device, FIFO or socket. */
+export class NotAFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAFileError';
+  }
+}
+
 /**
  * A file read by positioned reads. Small reads are served from an LRU of 64 KiB blocks so that
  * scattered lookups (symbols, DIEs, line programs) cost one syscall per new block; the file is never
@@ -48,9 +56,12 @@ export class FileBytes implements ByteSource {
   private readonly blocks = new Map<number, Uint8Array>();
 
   constructor(readonly path: string, private readonly maxBlocks = 512) {
-    this.fd = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO named as a "vmlinux" would otherwise wait for a writer forever.
+    this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      this.size = fstatSync(this.fd).size;
+      const st = fstatSync(this.fd);
+      if (!st.isFile()) throw new NotAFileError(`${path}: not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : st.isSocket() ? 'a socket' : 'not a file'})`);
+      this.size = st.size;
     } catch (e) {
       closeSync(this.fd);
       throw e;

@@ -8,7 +8,7 @@ import type { Settings } from '../settings';
 import type { SourceLocation } from './bytes';
 import { DebugObject } from './debug-object';
 import { UNKNOWN } from './dwarf/index';
-import { discoverVmlinux, existingDirs, moduleDirCandidates, vmlinuxCandidates } from './discovery';
+import { discoverVmlinux, existingDirs, isPlausibleRelease, moduleDirCandidates, vmlinuxCandidates } from './discovery';
 import { EM_AARCH64, EM_ARM, EM_X86_64, EM_386, machineName } from './elf';
 import { parseBanner } from './elf-info';
 import type { ElfSymbol } from './elf-symbols';
@@ -93,7 +93,7 @@ export class SymbolService {
     } catch (e) {
       // ElfError/OutOfBoundsError already name the file and the problem; anything else is a corrupt file we did not foresee.
       const err = e as Error;
-      const known = err.name === 'ElfError' || err.name === 'OutOfBoundsError' || err.name === 'DwarfError';
+      const known = err.name === 'ElfError' || err.name === 'NotAFileError' || err.name === 'OutOfBoundsError' || err.name === 'DwarfError';
       return { returnAddress, inlines: [], warnings: [], error: known ? err.message : `corrupt or unsupported debug file: ${err.message}` };
     }
   }
@@ -112,6 +112,8 @@ export class SymbolService {
       const ignored = !this.trusted() && this.settings().vmlinux.trim() !== '';
       const error = ignored
         ? `the workspace is not trusted, so oopsLens.vmlinux from its settings is not used${ctx.release ? ` (and no vmlinux was found for ${ctx.release} in the standard places)` : ''}; trust the workspace to use it`
+        : ctx.release && !isPlausibleRelease(ctx.release)
+        ? `no vmlinux configured (oopsLens.vmlinux), and the report's release ${JSON.stringify(ctx.release.slice(0, 80))} is not a kernel release name, so no standard place is searched`
         : ctx.release
         ? `no vmlinux configured (oopsLens.vmlinux) and none found for ${ctx.release} in ${vmlinuxCandidates(ctx.release, this.options.root).join(', ')}`
         : 'no vmlinux configured (oopsLens.vmlinux) and the report does not say its kernel release';
