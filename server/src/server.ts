@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DocumentCache } from './features/documents';
+import { DocumentCache, SYNC_PARSE_MAX } from './features/documents';
 import type { ClientSink, DocumentState, FeatureContext } from './features/context';
 import { defaultSettings, resolveSettingPaths, resolveSettings as parseSettings, type Settings } from './settings';
 import { fileURLToPath } from 'url';
@@ -40,6 +40,9 @@ export const Protocol = {
   /** Which process answers (the client's health checks and the end-to-end restart test). */
   serverInfo: 'oopsLens/serverInfo',
 };
+
+/** Quiet time after an edit of a big document before its diagnostics are computed. */
+const BIG_EDIT_PAUSE_MS = 250;
 
 /** Longest wait for the client's answer to the first workspace/configuration request. */
 const SETTINGS_WAIT_MS = 5000;
@@ -221,6 +224,9 @@ export function startServer(connection: Connection): void {
     const cancel = new AbortController();
     symbolChecks.set(uri, cancel);
     try {
+      // A big document being typed in: wait for a pause before parsing it for diagnostics (requests
+      // still parse at once); each keystroke would otherwise start a parse of the whole log.
+      if ((documents.get(uri)?.getText().length ?? 0) > SYNC_PARSE_MAX) await pause(BIG_EDIT_PAUSE_MS, cancel.signal);
       const doc = await loadState(uri, cancel.signal);
       if (!doc || cancel.signal.aborted) return;
       const base = computeDiagnostics(doc);
@@ -300,4 +306,14 @@ function abortOn(token: CancellationToken | undefined): AbortController {
   if (token?.isCancellationRequested) cancel.abort();
   else token?.onCancellationRequested(() => cancel.abort());
   return cancel;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    }, { once: true });
+  });
 }
