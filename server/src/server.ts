@@ -52,7 +52,11 @@ const injectedFault = process.env.OOPS_LENS_TEST_FAULT;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const cache = new DocumentCache();
+  // A parse long enough to notice (tens of MB) is shown as progress in the editor.
+  const cache = new DocumentCache((uri, chars) => {
+    const p = client.progress(`Oops Lens: reading ${decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1))} (${Math.round(chars / 2 ** 20)} MB)`);
+    return { report: (f) => p.report(`${Math.round(f * 100)}%`, Math.round(f * 100)), done: () => p.done() };
+  });
   let settings: Settings = defaultSettings;
   // Relative / ${workspaceFolder} paths in settings resolve against the first workspace folder.
   let workspaceRoot: string | undefined;

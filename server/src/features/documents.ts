@@ -5,6 +5,11 @@ import type { DocumentState } from './context';
 
 /** Below this size a document is parsed at once (a few ms); above it, in slices off the request path. */
 export const SYNC_PARSE_MAX = 512 * 1024;
+/** Parses of documents above this size (a second or more) are shown as progress. */
+export const SHOWN_PARSE_MIN = 8 * 2 ** 20;
+
+/** Shows a long parse to the user: called when it starts; `report` gets 0..1, `done` ends it. */
+export type ParseProgress = (uri: string, chars: number) => { report(fraction: number): void; done(): void };
 
 interface Pending {
   version: number;
@@ -15,6 +20,8 @@ interface Pending {
 export class DocumentCache {
   private readonly cache = new Map<string, DocumentState>();
   private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly showProgress?: ParseProgress) {}
 
   /** The state of `version`, parsed now if it is not cached (CLI, tests, rare commands). */
   get(uri: string, version: number, text: () => string): DocumentState {
@@ -50,10 +57,13 @@ export class DocumentCache {
 
   private start(uri: string, version: number, text: string, previous: CrashLog | undefined): Pending {
     const abort = new AbortController();
+    const shown = text.length >= SHOWN_PARSE_MIN ? this.showProgress?.(uri, text.length) : undefined;
+    const parsing = parseCrashLogAsync(text, previous, { signal: abort.signal, onProgress: shown && ((f) => shown.report(f)) });
+    if (shown) void parsing.finally(() => shown.done()).catch(() => undefined);
     const job: Pending = {
       version,
       abort,
-      promise: parseCrashLogAsync(text, previous, { signal: abort.signal }).then((model) => {
+      promise: parsing.then((model) => {
         if (this.pending.get(uri) === job) this.pending.delete(uri);
         // A synchronous get() may have stored this or a later version meanwhile: keep the newer.
         const now = this.cache.get(uri);

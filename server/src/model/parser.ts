@@ -112,6 +112,8 @@ export interface AsyncParseOptions {
   signal?: AbortSignal;
   /** Longest stretch of parsing between two returns to the event loop. */
   sliceMs?: number;
+  /** How far the parse is (0..1), told between slices. */
+  onProgress?: (fraction: number) => void;
 }
 
 /**
@@ -119,16 +121,19 @@ export interface AsyncParseOptions {
  * 50 MB log does not hold up every other request of the server while it is read.
  */
 export async function parseCrashLogAsync(text: string, previous?: CrashLog, options: AsyncParseOptions = {}): Promise<CrashLog> {
-  const { signal, sliceMs = 8 } = options;
+  const { signal, sliceMs = 8, onProgress } = options;
   const job = new ParseJob(text, previous);
   for (;;) {
     signal?.throwIfAborted();
     const end = performance.now() + sliceMs;
+    let at: number | void = undefined;
     for (;;) {
       const r = job.step();
       if (r.done) return r.value;
+      at = r.value ?? at;
       if (performance.now() >= end) break;
     }
+    if (at !== undefined) onProgress?.(at);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
@@ -145,13 +150,13 @@ class ParseJob {
   private facts: (Facts | undefined)[] = [];
   private lookups = 0;
   private hits = 0;
-  private readonly gen: Generator<void, CrashLog, void>;
+  private readonly gen: Generator<Progress, CrashLog, void>;
 
   constructor(text: string, previous: CrashLog | undefined) {
     this.gen = parse(text, previous);
   }
 
-  step(): IteratorResult<void, CrashLog> {
+  step(): IteratorResult<Progress, CrashLog> {
     factsLines = this.lines;
     factsByLine = this.facts;
     memoLookups = this.lookups;
@@ -170,7 +175,10 @@ class ParseJob {
   }
 }
 
-function* parse(text: string, previous: CrashLog | undefined): Generator<void, CrashLog, void> {
+/** What the parse steps yield: how far the parse is (0..1), when they know. */
+type Progress = number | void;
+
+function* parse(text: string, previous: CrashLog | undefined): Generator<Progress, CrashLog, void> {
   const prev = previous ? states.get(previous) : undefined;
   const reused = prev && !previous!.truncated ? reuseLines(prev, previous!.lines, text) : undefined;
   const lines = reused ? reused.lines : yield* parseLinesInSteps(text);
@@ -209,7 +217,7 @@ function* parse(text: string, previous: CrashLog | undefined): Generator<void, C
   return log;
 }
 
-function* parseLinesInSteps(text: string): Generator<void, LogLine[], void> {
+function* parseLinesInSteps(text: string): Generator<Progress, LogLine[], void> {
   const out: LogLine[] = [];
   const escapes = text.indexOf('\x1b') >= 0;
   // Split as we go (not text.split): a 50 MB split is one 100-200 ms stretch nothing can interrupt.
@@ -230,7 +238,8 @@ function* parseLinesInSteps(text: string): Generator<void, LogLine[], void> {
     out.push(parseLine(text.slice(from, to < 0 ? text.length : to), out.length, escapes));
     if (to < 0 || out.length === MAX_LINES) return out;
     from = next;
-    if (out.length % PAUSE_EVERY === 0) yield;
+    // Splitting and reading the lines is about half of the parse.
+    if (out.length % PAUSE_EVERY === 0) yield (0.5 * from) / text.length;
   }
 }
 
@@ -325,13 +334,13 @@ function sameKernel(a: KernelInfo | undefined, b: KernelInfo | undefined): boole
 }
 
 /** Every frame, in document order: reports, dumps, `%pS` mentions elsewhere, crash session frames. */
-function* collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Generator<void, Frame[], void> {
+function* collectFrames(log: CrashLog, lines: LogLine[], taken: Uint8Array): Generator<Progress, Frame[], void> {
   // findDumps already marked its lines in `taken`.
   const fromReports = concatFrames(log.reports);
   const fromDumps = concatFrames(log.dumps);
   const mentions: Frame[] = [];
   for (const l of lines) {
-    if (l.line % PAUSE_EVERY === 0) yield;
+    if (l.line % PAUSE_EVERY === 0) yield 0.9 + (0.1 * l.line) / lines.length;
     if (taken[l.line] || l.text.length > MAX_LINE) continue;
     if (!l.text.includes('+0x')) continue;
     for (const m of mentionsAt(l.line)) mentions.push(toFrame(l, m, true));
@@ -376,14 +385,14 @@ function mergeSorted(a: Frame[], b: Frame[]): Frame[] {
  * Stack dumps that are not crashes: runs of stack content outside reports (sysrq-t tasks,
  * `NMI backtrace for cpu N`, dump_stack()). Titled by the context line printed just before.
  */
-function* findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined, reuse?: DumpReuse): Generator<void, Report[], void> {
+function* findDumps(lines: LogLine[], taken: Uint8Array, banner: KernelInfo | undefined, reuse?: DumpReuse): Generator<Progress, Report[], void> {
   const out: Report[] = [];
   let i = 0;
   let pauseAt = PAUSE_EVERY;
   while (i < lines.length) {
     if (i >= pauseAt) {
       pauseAt = i + PAUSE_EVERY;
-      yield;
+      yield 0.7 + (0.2 * i) / lines.length;
     }
     const l = lines[i];
     if (taken[i] || l.text.length > MAX_LINE) {
@@ -475,7 +484,7 @@ interface OpenReport {
   ended: boolean;
 }
 
-function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Generator<void, Report[], void> {
+function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Generator<Progress, Report[], void> {
   const open: OpenReport[] = [];
   const done: OpenReport[] = [];
   // The last report closed per printk caller, so a late `Kernel panic` can still join it.
@@ -489,7 +498,7 @@ function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Ui
     lastClosed.set(r.caller ?? '', r);
   };
   for (const l of lines) {
-    if (l.line % PAUSE_EVERY === 0) yield;
+    if (l.line % PAUSE_EVERY === 0) yield 0.5 + (0.15 * l.line) / lines.length;
     const text = l.text;
     if (text.length > MAX_LINE || skip[l.line]) continue;
     const owner = ownerOf(open, l);

@@ -149,8 +149,10 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
     const published = new Map<string, { version?: number; count: number }>();
     conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) => void published.set(p.uri, { version: p.version, count: p.diagnostics.length }));
     conn.onNotification('window/logMessage', () => undefined);
+    const progress: { kind: string; title?: string; percentage?: number }[] = [];
+    conn.onNotification('$/progress', (p: { value: { kind: string; title?: string; percentage?: number } }) => void progress.push(p.value));
     try {
-      await handshake(conn, { capabilities: { workspace: { configuration: true }, textDocument: { foldingRange: { rangeLimit: 5000 } } }, initializationOptions: { trusted: false } });
+      await handshake(conn, { capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true }, textDocument: { foldingRange: { rangeLimit: 5000 } } }, initializationOptions: { trusted: false } });
       const uri = 'file:///big/sysrq-t-50MB.oops';
       const small = 'file:///big/small.oops';
       const td = { textDocument: { uri } };
@@ -204,6 +206,11 @@ describe('a 50 MB document keeps the server answering', { timeout: 300_000 }, ()
       assert.ok(top[0].range.start.line >= 2, 'the outline is of version 3 (two lines inserted above the first report)');
       for (let i = 0; i < 100 && published.get(uri)?.version !== 3; i++) await new Promise((r) => setTimeout(r, 50));
       assert.equal(published.get(uri)?.version, 3, 'diagnostics of the newest version are published');
+
+      // The parse was shown: begun with the document's name, reported, ended.
+      assert.match(progress.find((p) => p.kind === 'begin')?.title ?? '', /reading sysrq-t-50MB\.oops \(51 MB\)/);
+      assert.ok(progress.some((p) => p.kind === 'report' && (p.percentage ?? 0) > 0), JSON.stringify(progress.slice(0, 5)));
+      assert.ok(progress.some((p) => p.kind === 'end'));
 
       const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
       console.log(`  50 MB document (${big.length} chars): ${timings.join(', ')}; server RSS ${(rss / 2 ** 20).toFixed(0)} MB, ${diags} diagnostics, ${folds.length} folding ranges`);

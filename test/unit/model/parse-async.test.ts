@@ -52,6 +52,15 @@ describe('parseCrashLogAsync', { skip: !logs.length && 'corpus absent' }, () => 
     assert.deepEqual(view(await parseCrashLogAsync(edited, before, { sliceMs: 0 })), view(parseCrashLog(edited)));
   });
 
+  it('tells how far it is: fractions between 0 and 1, never going back', async () => {
+    const text = logs.find(([n]) => n === 'sysrq-t-many.log')![1];
+    const seen: number[] = [];
+    await parseCrashLogAsync(text, undefined, { sliceMs: 0, onProgress: (f) => seen.push(f) });
+    assert.ok(seen.length > 5, `${seen.length} reports`);
+    assert.ok(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1])), JSON.stringify(seen));
+    assert.ok(seen.at(-1)! > 0.9, `last ${seen.at(-1)}`);
+  });
+
   it('an aborted parse rejects with an AbortError and returns to the event loop between slices', async () => {
     const text = logs.find(([n]) => n === 'sysrq-t-many.log')![1];
     const abort = new AbortController();
