@@ -50,7 +50,7 @@ process.on('SIGINT', async () => { await cleanup(); process.exit(130); });
 process.on('SIGTERM', async () => { await cleanup(); process.exit(143); });
 
 try {
-  server = await startCodeServer(run, { folder });
+  server = await startCodeServer(run, { folder, trust: process.env.OOPS_E2E_TRUST === 'on' });
   t.mark(`code-server listening at ${server.base}`);
   browser = await launchBrowser(run);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

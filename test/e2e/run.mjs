@@ -5,7 +5,7 @@
 //      extension host through @vscode/test-electron's runTests (vscodeExecutablePath = code-shim.mjs);
 //   4. run the workbench (DOM) test in headless Chromium: grammar scopes, hover widget, outline,
 //      links, lightbulb; screenshots go to test/e2e/.run/screenshots/.
-// Options: --only=vsix|exttests|workbench (repeatable)  --keep (keep run dirs)
+// Options: --only=vsix|exttests|restricted|workbench (repeatable)  --keep (keep run dirs)
 // Env: OOPS_E2E_CACHE (code-server install), CHROMIUM, OOPS_E2E_GREP (mocha grep for step 3).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,7 +25,7 @@ const results = [];
 const record = (name, ok, detail = '') => { results.push({ name, ok, detail }); console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`); };
 
 const missing = missingPrerequisites();
-if (missing.length && (want('exttests') || want('workbench'))) {
+if (missing.length && (want('exttests') || want('restricted') || want('workbench'))) {
   for (const m of missing) console.error(`test:e2e: ${m}`);
   process.exit(1);
 }
@@ -52,31 +52,57 @@ const suiteIndex = await buildSuite();
 t.mark('extension-host suite bundled');
 const examples = path.join(ROOT, 'examples');
 
-// 3. mocha suite in the real extension host, through @vscode/test-electron
-if (want('exttests')) {
-  const run = makeRun('exttests');
+// 3. mocha suite in the real extension host, through @vscode/test-electron; then the Restricted
+//    Mode suite (restricted-*.test.ts) in an untrusted copy of examples/ that asks for addr2line.
+const { runTests } = createRequire(path.join(ROOT, 'package.json'))('@vscode/test-electron');
+async function hostSuite(name, tag, { folder, userSettings = {}, env = {} }) {
+  const run = makeRun(tag, { userSettings });
   const installed = installVsix(run, vsix);
   t.mark(`vsix installed into ${path.relative(ROOT, installed)}`);
-  const { runTests } = createRequire(path.join(ROOT, 'package.json'))('@vscode/test-electron');
   let ok = true; let detail = '';
+  const resultFile = path.join(run.dir, 'mocha-result.json');
   try {
     await runTests({
       vscodeExecutablePath: path.join(ROOT, 'test/e2e/code-shim.mjs'),
       // the installed copy of the .vsix is the development path: the suite tests the packaged bits
       extensionDevelopmentPath: installed,
       extensionTestsPath: suiteIndex,
-      launchArgs: [`--user-data-dir=${run.userData}`, `--extensions-dir=${run.extensions}`, examples],
+      launchArgs: [`--user-data-dir=${run.userData}`, `--extensions-dir=${run.extensions}`, folder(run)],
       reuseMachineInstall: true,
-      extensionTestsEnv: { OOPS_E2E_RESULT: path.join(run.dir, 'mocha-result.json') },
+      extensionTestsEnv: { OOPS_E2E_RESULT: resultFile, ...env },
     });
   } catch (e) { ok = false; detail = String(e?.message ?? e); }
-  const resultFile = path.join(run.dir, 'mocha-result.json');
   if (fs.existsSync(resultFile)) {
     const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     detail = `${r.passed.length} passed, ${r.failed.length} failed${r.failed.length ? `: ${r.failed.map((f) => f.title).join('; ')}` : ''}`;
+    if (r.passed.length === 0) ok = false;
   }
-  t.mark('extension-host suite done');
-  record('extension-host suite (@vscode/test-electron runTests -> code-server)', ok, detail);
+  t.mark(`${name} done`);
+  record(name, ok, detail);
+}
+
+if (want('exttests')) {
+  await hostSuite('extension-host suite (@vscode/test-electron runTests -> code-server)', 'exttests', { folder: () => examples });
+}
+if (want('restricted')) {
+  await hostSuite('Restricted Mode suite (untrusted workspace, trust enabled)', 'restricted', {
+    folder: (run) => untrustedExamples(run.dir),
+    userSettings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' },
+    env: { OOPS_E2E_TRUST: 'on', OOPS_E2E_SUITE: 'restricted' },
+  });
+}
+
+/** A copy of examples/ whose workspace settings also ask for tools (addr2line, a git clone). */
+function untrustedExamples(runDir) {
+  const dir = path.join(runDir, 'untrusted-examples');
+  fs.cpSync(examples, dir, { recursive: true });
+  const settings = path.join(dir, '.vscode', 'settings.json');
+  const text = fs.readFileSync(settings, 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  const s = JSON.parse(text);
+  s['oopsLens.symbolizer'] = 'addr2line';
+  s['oopsLens.kernelRepo'] = 'fixture/src';
+  fs.writeFileSync(settings, JSON.stringify(s, null, 2));
+  return dir;
 }
 
 // 4. workbench DOM test
@@ -94,7 +120,7 @@ process.exit(results.every((r) => r.ok) ? 0 : 1);
 
 /** Keep the last few run dirs (logs, screenshots) for inspection; remove older ones. */
 function pruneRuns(keep = 4) {
-  const dirs = fs.readdirSync(RUNS).filter((d) => /^(exttests|workbench|start)-/.test(d)).sort();
+  const dirs = fs.readdirSync(RUNS).filter((d) => /^(exttests|restricted|workbench|start)-/.test(d)).sort();
   const byTag = new Map();
   for (const d of dirs) { const tag = d.split('-')[0]; byTag.set(tag, [...(byTag.get(tag) ?? []), d]); }
   for (const list of byTag.values()) for (const d of list.slice(0, -keep)) fs.rmSync(path.join(RUNS, d), { recursive: true, force: true });

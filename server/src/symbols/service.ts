@@ -109,9 +109,10 @@ export class SymbolService {
   vmlinux(ctx: ResolveContext): { object?: DebugObject; error?: string; warnings: string[] } {
     const path = this.vmlinuxPath(ctx.release);
     if (!path) {
-      const ignored = !this.trusted() && this.settings().vmlinux.trim() !== '';
-      const error = ignored
-        ? `the workspace is not trusted, so oopsLens.vmlinux from its settings is not used${ctx.release ? ` (and no vmlinux was found for ${ctx.release} in the standard places)` : ''}; trust the workspace to use it`
+      // Untrusted: VS Code withholds the workspace's oopsLens.vmlinux (restrictedConfigurations), so
+      // its absence here says nothing; the reason the user must hear is the trust.
+      const error = !this.trusted()
+        ? `the workspace is not trusted, so a vmlinux from its settings (oopsLens.vmlinux) is not used${ctx.release ? ` and none was found for ${ctx.release} in the standard places` : ''}; trust the workspace to use it`
         : ctx.release && !isPlausibleRelease(ctx.release)
         ? `no vmlinux configured (oopsLens.vmlinux), and the report's release ${JSON.stringify(ctx.release.slice(0, 80))} is not a kernel release name, so no standard place is searched`
         : ctx.release

@@ -106,10 +106,11 @@ export function installVsix(run, vsix) {
  * its URL. The process group is ours: stop() kills it with the extension host and the language
  * server under it.
  */
-export async function startCodeServer(run, { folder, port = 0, extraArgs = [], timeoutMs = 60000 } = {}) {
+export async function startCodeServer(run, { folder, port = 0, extraArgs = [], timeoutMs = 60000, trust = false } = {}) {
+  // trust: workspace trust on (the run's settings must enable it too), for the Restricted Mode suite.
   const args = [codeServerEntry(), ...run.common,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened', ...extraArgs, ...(folder ? [folder] : [])];
   const proc = spawn(process.execPath, args, { env: run.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = fs.createWriteStream(path.join(run.dir, 'code-server.log'));

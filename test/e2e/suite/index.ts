@@ -17,7 +17,9 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, reporter: 'base', color: false });
   const grep = process.env.OOPS_E2E_GREP;
   if (grep) mocha.grep(grep);
-  for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+  // restricted-*.test.js run alone, in a Restricted Mode (untrusted) workspace: OOPS_E2E_SUITE=restricted.
+  const restricted = process.env.OOPS_E2E_SUITE === 'restricted';
+  for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js') && n.startsWith('restricted-') === restricted).sort()) mocha.addFile(path.join(__dirname, f));
 
   const passed: Outcome[] = [];
   const failed: Outcome[] = [];

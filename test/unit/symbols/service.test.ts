@@ -153,7 +153,7 @@ test('bad vmlinux files give a message, never an exception', async () => {
 test('untrusted workspace: paths from settings are not opened', async () => {
   const svc = service({ vmlinux: fx.dwarf5, modulePaths: [fx.dir] }, { trusted: () => false, root: join(scratch, 'empty-root') });
   const r = await svc.resolveFrame(frame('fs_entry', 3, undefined), ctx);
-  assert.match(r.error!, /workspace is not trusted, so oopsLens\.vmlinux from its settings is not used/);
+  assert.match(r.error!, /workspace is not trusted, so a vmlinux from its settings \(oopsLens\.vmlinux\) is not used/);
   const m = await svc.resolveFrame(frame('mod_dispatch', 3, undefined, { module: 'fixture_mod' }), ctx);
   assert.match(m.error!, /no module directories/);
 });
