@@ -3,6 +3,7 @@ import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languagese
 import type { DocumentState } from './context';
 import { toRange } from './positions';
 import { crashSessionDiagnostics } from './crash-session';
+import { MAX_REPORTS } from '../model/parser';
 
 export const SOURCE = 'oops-lens';
 /**
@@ -14,9 +15,17 @@ export const MAX_DIAGNOSTICS = 20_000;
 export function computeDiagnostics(doc: DocumentState): Diagnostic[] {
   const out: Diagnostic[] = [];
   const cut = doc.model.truncated;
-  if (cut) {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (cut?.reportsFrom !== undefined) {
+    const at = cut.reportsFrom;
+    out.push(Diagnostic.create(
+      { start: { line: at, character: 0 }, end: { line: at, character: doc.model.lines[at]?.raw.length ?? 0 } },
+      `More than ${n(MAX_REPORTS)} reports: from this line on, report headers are not analysed (a bound that keeps the editor responsive). Split the log to analyse the rest.`,
+      DiagnosticSeverity.Warning, 'reports-truncated', SOURCE,
+    ));
+  }
+  if (cut && cut.totalLines > doc.model.lines.length) {
     const last = doc.model.lines.length - 1;
-    const n = (x: number) => x.toLocaleString('en-US');
     out.push(Diagnostic.create(
       { start: { line: last, character: 0 }, end: { line: last, character: doc.model.lines[last]?.raw.length ?? 0 } },
       `Only the first ${n(doc.model.lines.length)} of ${n(cut.totalLines)} lines are analysed (a bound that keeps the editor responsive); the lines after this one get no outline, hovers or links. Split the log to analyse the rest.`,

@@ -20,6 +20,11 @@ const MAX_LINE = 4096;
  * would be fifty million line objects (gigabytes): the rest of such a text is left unparsed.
  */
 export const MAX_LINES = 2_000_000;
+/**
+ * Reports built per document: a WARN storm fills 2M lines with ~100k reports; beyond that a crafted
+ * text only costs time (each report is titled, ~30 µs) and is not read further.
+ */
+export const MAX_REPORTS = 100_000;
 /** A report with no recognised content for this many lines has ended. */
 const QUIET_GAP = 60;
 
@@ -203,7 +208,9 @@ function* parse(text: string, previous: CrashLog | undefined): Generator<Progres
     if (!log.banner && rel) log.banner = { release: rel, version: session.sys.VERSION?.value, span: session.sys.RELEASE.span };
     yield;
   }
-  log.reports = yield* findReports(lines, log.banner, skip);
+  const found = yield* findReports(lines, log.banner, skip);
+  log.reports = found.reports;
+  if (found.droppedFrom !== undefined) log.truncated = { ...log.truncated, totalLines, reportsFrom: found.droppedFrom };
   const taken = skip.slice();
   for (const r of log.reports) for (const n of r.lines) taken[n] = 1;
   // Same line numbers and the same banner: dumps untouched by the edit can be taken over whole.
@@ -484,7 +491,8 @@ interface OpenReport {
   ended: boolean;
 }
 
-function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Generator<Progress, Report[], void> {
+function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Uint8Array): Generator<Progress, { reports: Report[]; droppedFrom?: number }, void> {
+  let droppedFrom: number | undefined;
   const open: OpenReport[] = [];
   const done: OpenReport[] = [];
   // The last report closed per printk caller, so a late `Kernel panic` can still join it.
@@ -526,6 +534,10 @@ function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Ui
         }
       }
       if (owner) close(owner);
+      if (done.length + open.length >= MAX_REPORTS) {
+        droppedFrom ??= l.line;
+        continue;
+      }
       open.push({ header, headerLine: l.line, caller: l.caller, lines: [l.line], lastContent: l.line, sawFrames: false, ended: false });
       continue;
     }
@@ -549,9 +561,9 @@ function* findReports(lines: LogLine[], banner: KernelInfo | undefined, skip: Ui
   const out: Report[] = [];
   for (const r of done) {
     out.push(buildReport(lines, r, banner));
-    if (out.length % 64 === 0) yield;
+    if (out.length % 64 === 0) yield 0.65 + (0.05 * out.length) / done.length;
   }
-  return out;
+  return { reports: out, droppedFrom };
 }
 
 const REPLAY = '** replaying previous printk message **';

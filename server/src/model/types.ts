@@ -241,6 +241,9 @@ export interface CrashLog {
   session?: CrashSession;
   /** Kernel info of the boot as a whole (`Linux version ...` banner), if printed. */
   banner?: KernelInfo;
-  /** Set when the text has more lines than are analysed (MAX_LINES): `lines` ends there. */
-  truncated?: { totalLines: number };
+  /**
+   * Set when the text is bigger than what is analysed: more lines than MAX_LINES (`lines` ends
+   * there), or more reports than MAX_REPORTS (headers from line `reportsFrom` on are not reports).
+   */
+  truncated?: { totalLines: number; reportsFrom?: number };
 }

@@ -14,7 +14,9 @@ import { BufferBytes } from '../../../server/src/symbols/file-bytes';
 import { SymbolService } from '../../../server/src/symbols/service';
 import { defaultSettings, type Settings } from '../../../server/src/settings';
 import type { Frame } from '../../../server/src/model/types';
-import { MAX_LINES, parseCrashLog } from '../../../server/src/model/parser';
+import { MAX_LINES, MAX_REPORTS, parseCrashLog } from '../../../server/src/model/parser';
+import { computeDiagnostics } from '../../../server/src/features/diagnostics';
+import { documentState } from '../../../server/src/features/documents';
 import { memorySections, hasTool } from '../symbols/dwarf-support';
 import { buildFixtures, type Fixtures } from '../symbols/build-fixtures';
 import { SHARED } from '../fuzz/text-harness';
@@ -235,6 +237,19 @@ describe('a document of millions of lines is analysed up to MAX_LINES', { timeou
       assert.equal(edited.lines.length, MAX_LINES);
       assert.equal(edited.lines[0].raw, 'xBUG: kernel NULL pointer dereference, address: 0000000000000008');
     }
+  });
+
+  it('at most MAX_REPORTS reports are built; a warning marks where the rest begin', () => {
+    const one = 'WARNING: CPU: 0 PID: 1 at fs/x.c:1 f+0x1/0x2\nCall Trace:\n f+0x1/0x2\n';
+    const text = one.repeat(MAX_REPORTS + 5);
+    const t0 = performance.now();
+    const m = parseCrashLog(text);
+    console.log(`  ${MAX_REPORTS + 5} reports in ${(text.length / 2 ** 20).toFixed(1)} MB: ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.equal(m.reports.length, MAX_REPORTS);
+    assert.equal(m.truncated?.reportsFrom, MAX_REPORTS * 3);
+    const d = computeDiagnostics(documentState('file:///storm.log', text)).find((x) => x.code === 'reports-truncated');
+    assert.equal(d?.range.start.line, MAX_REPORTS * 3);
+    assert.match(String(d?.message ?? ''), /More than 100,000 reports/);
   });
 
   it('50 MB of empty lines: the server answers, says what it left out, and stays alive', async () => {
