@@ -35,7 +35,7 @@ export function checkVsix(file, budget = VSIX_BUDGET) {
   const forbidden = [/^node_modules\//, /^(client|server)\/src\//, /^test\//, /^examples\//, /^bench\//, /^scripts\//,
     /(^|\/)tsconfig\.json$/, /\.ts$/, /^\.vscode/, /\.vsix$/];
   for (const f of files) if (forbidden.some((r) => r.test(f))) problems.push(`ships ${f}`);
-  for (const must of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/zstd-worker.js', 'syntaxes/oops.tmLanguage.json', 'language-configuration.json']) {
+  for (const must of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/zstd-worker.js', 'syntaxes/oops.tmLanguage.json', 'syntaxes/language-configuration.json']) {
     if (!files.includes(must)) problems.push(`missing ${must}`);
   }
   return { size, files, problems };

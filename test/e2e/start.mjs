@@ -1,7 +1,7 @@
 // `npm start`: after `npm run build`, package the extension, install the .vsix into a fresh
 // code-server (VS Code 1.100.3 in the browser) and open the examples/ workspace on 127.0.0.1
 // with no auth. Prints the URL and keeps running until Ctrl+C.
-// Env: OOPS_PORT (default 0 = any free port), OOPS_E2E_CACHE (where scripts/install-e2e.sh put code-server).
+// Env: OOPS_PORT (default 0 = any free port), OOPS_E2E_CACHE (where test/scripts/install-e2e.sh put code-server).
 import path from 'node:path';
 import { ROOT, clock, codeServerEntry, installVsix, makeRun, startCodeServer, workbenchUrl } from './lib/harness.mjs';
 import fs from 'node:fs';
@@ -12,8 +12,8 @@ import { buildFixture } from '../../examples/fixture/build.mjs';
 const t = clock();
 if (!fs.existsSync(codeServerEntry())) {
   // First run: install code-server (npm) and its Debian prerequisites, about a minute.
-  console.log('code-server is not installed yet: running scripts/install-e2e.sh');
-  const r = spawnSync(path.join(ROOT, 'scripts/install-e2e.sh'), [], { stdio: 'inherit' });
+  console.log('code-server is not installed yet: running test/scripts/install-e2e.sh');
+  const r = spawnSync(path.join(ROOT, 'test/scripts/install-e2e.sh'), [], { stdio: 'inherit' });
   if (r.status !== 0 || !fs.existsSync(codeServerEntry())) {
     console.error(`could not install code-server (${codeServerEntry()}); see the messages above`);
     process.exit(1);

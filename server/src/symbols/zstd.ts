@@ -16,7 +16,7 @@ const native = (zlib as unknown as { zstdDecompressSync?: NativeZstd }).zstdDeco
 /** Output limit when the container does not state the size (debug modules are tens of MB). */
 export const ZSTD_UNKNOWN_SIZE_CAP = 2 ** 30;
 /**
- * fzstd decodes 60-100+ MB/s (bench/zstd.mjs); the deadline allows 10 MB/s, plus a base for a busy
+ * fzstd decodes 60-100+ MB/s (test/bench/zstd.mjs); the deadline allows 10 MB/s, plus a base for a busy
  * machine: cutting off valid data is worse than waiting longer on hostile data.
  */
 const BASE_DEADLINE_MS = 5000;

@@ -27,7 +27,7 @@ export function chromiumPath() {
 /** What is missing to run the e2e tests, as human-readable lines (empty = ready). */
 export function missingPrerequisites() {
   const out = [];
-  if (!fs.existsSync(codeServerEntry())) out.push(`code-server ${CS_VERSION} not installed (${codeServerEntry()}): run scripts/install-e2e.sh`);
+  if (!fs.existsSync(codeServerEntry())) out.push(`code-server ${CS_VERSION} not installed (${codeServerEntry()}): run test/scripts/install-e2e.sh`);
   if (!fs.existsSync(chromiumPath())) out.push(`no Chromium at ${chromiumPath()}: apt-get install chromium (or set CHROMIUM)`);
   return out;
 }

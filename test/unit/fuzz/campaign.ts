@@ -1,4 +1,4 @@
-// One worker of the long fuzz campaign (bench/fuzz.mjs starts and watches these processes).
+// One worker of the long fuzz campaign (test/test/bench/fuzz.mjs starts and watches these processes).
 // Usage: node --import tsx test/unit/fuzz/campaign.ts <text|elf> <seed> <chunks> <chunkSize> [firstChunk]
 // Prints one JSON line per finished chunk (counts, slowest input, heap) and one per failure, so
 // that the parent can tell progress from a hang and name the chunk seed that reproduces a problem.

@@ -1,6 +1,6 @@
 // Fuzz harness for the text side: mutated real logs and random text go through the parser and
 // every LSP feature function, called directly as server.ts calls them. Shared by the bounded
-// property tests (text.test.ts) and the opt-in campaign (bench/fuzz.mjs -> campaign.ts).
+// property tests (text.test.ts) and the opt-in campaign (test/bench/fuzz.mjs -> campaign.ts).
 // A "crash" is any exception escaping a feature, or a feature logging that it failed; a result that
 // breaks an LSP invariant (range outside the document, a link that is not http(s)/file, a markdown
 // link injected into a hover) is a failure too.

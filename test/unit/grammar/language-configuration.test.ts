@@ -12,7 +12,7 @@ interface LanguageConfiguration {
   wordPattern: string;
   comments?: unknown;
 }
-const config = JSON.parse(readFileSync(join(REPO, 'language-configuration.json'), 'utf8')) as LanguageConfiguration;
+const config = JSON.parse(readFileSync(join(REPO, 'syntaxes/language-configuration.json'), 'utf8')) as LanguageConfiguration;
 
 /** The word containing `column`, found the way VS Code's getWordAtText does: global matches of wordPattern. */
 function wordAt(line: string, column: number): string | undefined {

@@ -129,7 +129,7 @@ describe('zstd in the worker thread', () => {
     assert.throws(() => zstdDecompress(claim), new RegExp(`zstd: the frames hold ${2 ** 40} bytes, more than the ${ZSTD_UNKNOWN_SIZE_CAP}-byte limit`));
   });
 
-  it('bundled as scripts/build.mjs does (esbuild, worker next to the bundle), run by plain node', { skip: skipZstd }, async () => {
+  it('bundled as test/scripts/build.mjs does (esbuild, worker next to the bundle), run by plain node', { skip: skipZstd }, async () => {
     const { build } = await import('esbuild');
     const out = join(dir, 'dist');
     const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'silent' } as const;

@@ -22,7 +22,7 @@ const install = !args.includes('--no-install');
 const VERSION = '6.1.192-2';
 const release = arm64 ? '6.1.0-56-arm64' : '6.1.0-56-amd64';
 const pkg = `linux-image-${release}-dbg`;
-const corpus = join(here, '../../shared/corpus', arm64 ? 'real-kernel-arm64' : 'real-kernel');
+const corpus = join(here, '../../../shared/corpus', arm64 ? 'real-kernel-arm64' : 'real-kernel');
 const arm64Root = process.env.OOPS_ARM64_ROOT ?? join(homedir(), '.cache/oops-lens/arm64');
 const vmlinux = arm64 ? join(arm64Root, `usr/lib/debug/boot/vmlinux-${release}`) : `/usr/lib/debug/boot/vmlinux-${release}`;
 
@@ -64,5 +64,5 @@ if (!existsSync(vmlinux)) {
   console.error(`${vmlinux} not found`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'test-real-kernel.ts'), vmlinux, corpus], { stdio: 'inherit', cwd: join(here, '..') });
+const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'test-real-kernel.ts'), vmlinux, corpus], { stdio: 'inherit', cwd: join(here, '../..') });
 process.exit(r.status ?? 1);

@@ -7,8 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFixes } from '../server/src/fixes/finder.ts';
-import { FixFinder } from '../server/src/fixes/fix-finder.ts';
+import { findFixes } from '../../server/src/fixes/finder.ts';
+import { FixFinder } from '../../server/src/fixes/fix-finder.ts';
 
 const COMMITS = Number(process.env.FIXES_BENCH_COMMITS ?? 40000);
 const FILES = Number(process.env.FIXES_BENCH_FILES ?? 6000);

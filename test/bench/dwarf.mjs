@@ -6,12 +6,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DebugObject } from '../server/src/symbols/debug-object.ts';
-import { DwarfIndex } from '../server/src/symbols/dwarf/index.ts';
+import { DebugObject } from '../../server/src/symbols/debug-object.ts';
+import { DwarfIndex } from '../../server/src/symbols/dwarf/index.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const VMLINUX = '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64';
-const CORPUS = join(HERE, '../../shared/corpus/real-kernel');
+const CORPUS = join(HERE, '../../../shared/corpus/real-kernel');
 const hex = (a) => '0x' + a.toString(16);
 const ms = (t) => `${t.toFixed(t < 10 ? 2 : 0)} ms`;
 const rss = () => `${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`;
@@ -101,7 +101,7 @@ async function fixture() {
   if (!has('gcc')) { console.log('gcc not installed: fixture numbers skipped'); return; }
   const dir = mkdtempSync(join(tmpdir(), 'oops-bench-dwarf-'));
   try {
-    cpSync(join(HERE, '../test/fixtures/dwarf'), dir, { recursive: true });
+    cpSync(join(HERE, '../fixtures/dwarf'), dir, { recursive: true });
     const files = [];
     for (let f = 0; f < 8; f++) {
       let src = '#include "inline_chain.h"\n';

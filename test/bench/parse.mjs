@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { parseCrashLog, parseCrashLogAsync } from '../server/src/model/parser.ts';
+import { parseCrashLog, parseCrashLogAsync } from '../../server/src/model/parser.ts';
 
-const SHARED = join(new URL('.', import.meta.url).pathname, '../../shared/corpus/real-kernel/logs');
+const SHARED = join(new URL('.', import.meta.url).pathname, '../../../shared/corpus/real-kernel/logs');
 const base = readFileSync(join(SHARED, 'sysrq-t-many.log'), 'utf8');
 const mb = (s) => Buffer.byteLength(s) / 1e6;
 

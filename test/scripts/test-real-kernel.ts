@@ -2,11 +2,11 @@
 // with truth/*.jsonl (tool = addr2line).
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCrashLog } from '../server/src/model/parser';
-import type { Frame, Report } from '../server/src/model/types';
-import { SymbolService } from '../server/src/symbols/service';
-import { contextOf, type ResolveContext } from '../server/src/symbols/resolution';
-import { defaultSettings } from '../server/src/settings';
+import { parseCrashLog } from '../../server/src/model/parser';
+import type { Frame, Report } from '../../server/src/model/types';
+import { SymbolService } from '../../server/src/symbols/service';
+import { contextOf, type ResolveContext } from '../../server/src/symbols/resolution';
+import { defaultSettings } from '../../server/src/settings';
 
 interface Loc { function: string; file: string; line: number }
 interface Truth {
@@ -16,7 +16,7 @@ interface Truth {
 }
 
 const vmlinux = process.argv[2];
-const corpus = resolve(process.argv[3] ?? process.env.OOPS_CORPUS ?? join(__dirname, '../../shared/corpus/real-kernel'));
+const corpus = resolve(process.argv[3] ?? process.env.OOPS_CORPUS ?? join(__dirname, '../../../shared/corpus/real-kernel'));
 if (!existsSync(corpus)) {
   console.error(`corpus not found: ${corpus} (set OOPS_CORPUS)`);
   process.exit(2);

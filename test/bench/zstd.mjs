@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { decompress } from 'fzstd';
-import { setZstdOptions, stopZstdWorker, zstdDecompress } from '../server/src/symbols/zstd.ts';
-import { decodeZstd } from '../server/src/symbols/zstd-decode.ts';
-import { ElfFile, SHF_COMPRESSED } from '../server/src/symbols/elf.ts';
-import { BufferBytes } from '../server/src/symbols/file-bytes.ts';
+import { setZstdOptions, stopZstdWorker, zstdDecompress } from '../../server/src/symbols/zstd.ts';
+import { decodeZstd } from '../../server/src/symbols/zstd-decode.ts';
+import { ElfFile, SHF_COMPRESSED } from '../../server/src/symbols/elf.ts';
+import { BufferBytes } from '../../server/src/symbols/file-bytes.ts';
 
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3)) + ' ms';
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -38,7 +38,7 @@ console.log(`worker start + first call: ${ms(performance.now() - t0)}`);
 
 // 1. The fixture's compressed sections: many small calls.
 // Imported dynamically, as bench/symbols.mjs does: a static import leaves its __dirname unset under tsx.
-const { buildFixtures } = await import('../test/unit/symbols/build-fixtures.ts');
+const { buildFixtures } = await import('../unit/symbols/build-fixtures.ts');
 const fx = buildFixtures();
 if (!fx.zstd) console.log('objcopy cannot write zstd sections: fixture part skipped');
 else {

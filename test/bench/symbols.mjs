@@ -9,15 +9,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCrashLog } from '../server/src/model/parser.ts';
-import { SymbolService } from '../server/src/symbols/service.ts';
-import { DebugObject } from '../server/src/symbols/debug-object.ts';
-import { resolveLog } from '../server/src/symbols/decode.ts';
-import { LineProcess } from '../server/src/symbols/backends/line-process.ts';
-import { defaultSettings } from '../server/src/settings.ts';
+import { parseCrashLog } from '../../server/src/model/parser.ts';
+import { SymbolService } from '../../server/src/symbols/service.ts';
+import { DebugObject } from '../../server/src/symbols/debug-object.ts';
+import { resolveLog } from '../../server/src/symbols/decode.ts';
+import { LineProcess } from '../../server/src/symbols/backends/line-process.ts';
+import { defaultSettings } from '../../server/src/settings.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const CORPUS = join(here, '../../shared/corpus/real-kernel');
+const CORPUS = join(here, '../../../shared/corpus/real-kernel');
 const VMLINUX = process.env.OOPS_VMLINUX ?? '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64';
 const LOG = join(CORPUS, 'logs/sysrq-c-kaslr.log');
 const mb = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);
@@ -77,7 +77,7 @@ async function compareAnchors(label, object, addresses, ours) {
 }
 
 async function fixtureBench() {
-  const { buildFixtures } = await import('../test/unit/symbols/build-fixtures.ts');
+  const { buildFixtures } = await import('../unit/symbols/build-fixtures.ts');
   const fx = buildFixtures();
   try {
     const obj = DebugObject.open(fx.dwarf5);

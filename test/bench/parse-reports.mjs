@@ -2,9 +2,9 @@
 // to ~10 MB, so every few hundred lines a report has to be titled. Prints wall and CPU time.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCrashLog } from '../server/src/model/parser.ts';
+import { parseCrashLog } from '../../server/src/model/parser.ts';
 
-const dir = join(new URL('.', import.meta.url).pathname, '../../shared/corpus/syzkaller/reports');
+const dir = join(new URL('.', import.meta.url).pathname, '../../../shared/corpus/syzkaller/reports');
 if (!existsSync(dir)) {
   console.log(`skipped: ${dir} not found`);
   process.exit(0);

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SourceRoots, clearSourceCaches } from '../server/src/source/source-roots.ts';
-import { sourceSnippet } from '../server/src/source/snippet.ts';
+import { SourceRoots, clearSourceCaches } from '../../server/src/source/source-roots.ts';
+import { sourceSnippet } from '../../server/src/source/snippet.ts';
 
 const ms = (t) => `${t.toFixed(t < 10 ? 2 : 0)} ms`;
 const rss = () => `${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`;

@@ -14,23 +14,23 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sourceSnippet } from '../server/src/source/snippet';
-import { SourceRoots } from '../server/src/source/source-roots';
-import { webTreePath } from '../server/src/source/path-map';
-import { nameQuery } from '../server/src/source/symbol-names';
+import { sourceSnippet } from '../../server/src/source/snippet';
+import { SourceRoots } from '../../server/src/source/source-roots';
+import { webTreePath } from '../../server/src/source/path-map';
+import { nameQuery } from '../../server/src/source/symbol-names';
 import { pathToFileURL } from 'node:url';
-import { documentState } from '../server/src/features/documents';
-import { provideDefinition } from '../server/src/features/definition';
-import { silentSink, type FeatureContext } from '../server/src/features/context';
-import { defaultSettings, type Settings } from '../server/src/settings';
-import { SymbolService } from '../server/src/symbols/service';
+import { documentState } from '../../server/src/features/documents';
+import { provideDefinition } from '../../server/src/features/definition';
+import { silentSink, type FeatureContext } from '../../server/src/features/context';
+import { defaultSettings, type Settings } from '../../server/src/settings';
+import { SymbolService } from '../../server/src/symbols/service';
 
 const VMLINUX = '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const TARBALL = '/usr/src/linux-source-6.1.tar.xz';
-const corpus = opt('--corpus') ?? join(__dirname, '../../shared/corpus/real-kernel');
+const corpus = opt('--corpus') ?? join(__dirname, '../../../shared/corpus/real-kernel');
 
 function tree(): string {
   const given = opt('--tree');

@@ -7,9 +7,9 @@
 #   - code-server 4.100.3 (= VS Code 1.100.3, runs on node 20) from npm, into a cache directory
 #     outside the tracked tree: $OOPS_E2E_CACHE, default test/e2e/.cache (gitignored).
 # Idempotent: a second run with everything present takes well under a second.
-# Usage: scripts/install-e2e.sh        (as root, or with the Debian packages already installed)
+# Usage: test/scripts/install-e2e.sh        (as root, or with the Debian packages already installed)
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CS_VERSION="4.100.3"
 CACHE="${OOPS_E2E_CACHE:-$ROOT/test/e2e/.cache}"
 TARGET="$CACHE/code-server-$CS_VERSION"

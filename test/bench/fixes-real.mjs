@@ -5,7 +5,7 @@
 // Case from the seeds (004): `kernel BUG at fs/nfs/pagelist.c:382` in nfs_unlock_request on 4.19; the
 // user's `git log -L:nfs_unlock_request:fs/nfs/pagelist.c` found 43d20e80e288 (v5.16-rc1).
 import { execFileSync } from 'node:child_process';
-import { findFixes, hasCommitGraph } from '../server/src/fixes/finder.ts';
+import { findFixes, hasCommitGraph } from '../../server/src/fixes/finder.ts';
 
 const repo = process.env.OOPS_KERNEL_REPO?.replace(/^~(?=\/)/, process.env.HOME ?? '~');
 if (!repo) {
