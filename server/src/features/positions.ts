@@ -21,18 +21,32 @@ export function frameAt(doc: DocumentState, line: number, character: number): Fr
   return arm32Caller(doc, line, character, lo);
 }
 
-const ARM32_FROM = /\bfrom (?:\[<[0-9a-f]+>\] )?\(?([\w.$]+)\+0x[0-9a-f]+\/0x[0-9a-f]+\)?/;
+const ARM32_FROM = /\bfrom (?:\[<([0-9a-f]+)>\] )?\(?([\w.$]+)\+0x([0-9a-f]+)\/0x([0-9a-f]+)\)?/;
 
 /**
  * arm32 `[<pc>] (callee) from [<lr>] (caller+0x18/0x1c)`: the `from` part is the caller's frame,
- * which the model has on the next line (`[<lr>] (caller) from ...`).
+ * which the model has on the next line (`[<lr>] (caller) from ...`). When the chain breaks there
+ * (an `Exception stack(...)` dump follows, or the trace ends) the part is a frame of its own: the
+ * return address into the caller.
  */
 function arm32Caller(doc: DocumentState, line: number, character: number, next: number): Frame | undefined {
   const text = doc.lines[line] ?? '';
   const m = text.length < 4096 ? ARM32_FROM.exec(text) : null;
   if (!m || character < m.index || character > m.index + m[0].length) return undefined;
   const f = doc.model.frames[next];
-  return f && f.span.line > line && f.span.line <= line + 4 && f.function === m[1] ? f : undefined;
+  if (f && f.span.line > line && f.span.line <= line + 4 && f.function === m[2]) return f;
+  const nameStart = text.indexOf(m[2], m.index + 5);
+  return {
+    span: { line, start: m.index + 5, end: m.index + m[0].length },
+    nameSpan: { line, start: nameStart, end: nameStart + m[2].length },
+    function: m[2],
+    offset: parseInt(m[3], 16),
+    size: parseInt(m[4], 16),
+    ...(m[1] ? { address: m[1] } : {}),
+    unreliable: false,
+    exact: false,
+    source: 'trace',
+  };
 }
 
 /** The report (or stack dump) a line belongs to. */

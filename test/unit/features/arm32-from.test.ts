@@ -36,7 +36,14 @@ test('the from part of an arm32 frame line is the caller frame of the next line'
     assert.match((h?.contents as { value: string }).value, new RegExp(name));
     assert.equal(h?.range, undefined);
   }
-  // The callee part keeps its own frame, and the last `from` (no next frame) stays empty.
+  // The callee part keeps its own frame.
   assert.equal(frameAt(doc, 5, 3)?.function, 'unwind_backtrace');
-  assert.equal(frameAt(doc, 9, doc.lines[9].indexOf('warn_slowpath_fmt+') + 2), undefined);
+  // The last `from` has no next frame line: it is the return address into the caller, on its own.
+  const last = frameAt(doc, 9, doc.lines[9].indexOf('warn_slowpath_fmt+') + 2);
+  assert.deepEqual(
+    last && [last.function, last.span.line, last.offset, last.size, last.address, last.exact, doc.lines[9].slice(last.nameSpan.start, last.nameSpan.end)],
+    ['warn_slowpath_fmt', 9, 0, 0x5c, '8013479c', false, 'warn_slowpath_fmt'],
+  );
+  const h = await provideHover(doc, 9, last!.nameSpan.start + 1, ctx);
+  assert.match((h?.contents as { value: string }).value, /warn_slowpath_fmt/);
 });
