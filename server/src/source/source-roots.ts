@@ -135,6 +135,24 @@ export function cancelIndexing(dir: string): void {
   trees.get(resolvePath(dir))?.controller?.abort();
 }
 
+/**
+ * Build the tree's index in the background; callers that wait add their progress listener to
+ * `st.listeners`. The finished index replaces the tree's old one (and the answers taken from it).
+ */
+function startBuild(root: SourceRoot, st: TreeState): void {
+  st.controller = new AbortController();
+  const label = root.kernel ? `Indexing kernel tree ${root.dir}` : `Indexing ${root.dir}`;
+  const listeners = (st.listeners = new Set());
+  st.building = TreeIndex.build(root.dir, {
+    signal: st.controller.signal,
+    onProgress: (done, total) => {
+      const pct = total ? Math.floor((100 * done) / total) : 0;
+      for (const l of listeners) l(`${label}: ${done}/${total} files`, pct);
+    },
+  }).then((ix) => { st.index = ix; st.answers.clear(); return ix; }).finally(() => { st.building = undefined; st.controller = undefined; st.listeners = undefined; });
+  st.building.catch(() => undefined);
+}
+
 let memo: { key: string; roots: SourceRoots } | undefined;
 /** One SourceRoots per settings value, so per-instance caches survive between requests. */
 export function sourceRootsFor(roots: string[], pathMap: Record<string, string>): SourceRoots {
@@ -222,20 +240,9 @@ export class SourceRoots {
     if (!st.building) {
       st.gitStamp = gitStamp(root.dir);
       st.checkedAt = Date.now();
-      st.controller = new AbortController();
-      const label = root.kernel ? `Indexing kernel tree ${root.dir}` : `Indexing ${root.dir}`;
-      st.listeners = new Set();
-      const listeners = st.listeners;
-      st.building = TreeIndex.build(root.dir, {
-        signal: st.controller.signal,
-        onProgress: (done, total) => {
-          const pct = total ? Math.floor((100 * done) / total) : 0;
-          for (const l of listeners) l(`${label}: ${done}/${total} files`, pct);
-        },
-      }).then((ix) => { st.index = ix; st.answers.clear(); return ix; }).finally(() => { st.building = undefined; st.controller = undefined; st.listeners = undefined; });
-      st.building.catch(() => undefined);
+      startBuild(root, st);
     }
-    const building = st.building;
+    const building = st.building!;
     const listener = opts.onProgress;
     if (listener) st.listeners?.add(listener);
     try {
@@ -262,11 +269,7 @@ export class SourceRoots {
     const stamp = gitStamp(root.dir);
     if (stamp === st.gitStamp) return;
     st.gitStamp = stamp;
-    st.controller = new AbortController();
-    st.building = TreeIndex.build(root.dir, { signal: st.controller.signal })
-      .then((ix) => { st.index = ix; st.answers.clear(); return ix; })
-      .finally(() => { st.building = undefined; st.controller = undefined; });
-    st.building.catch(() => undefined);
+    startBuild(root, st);
   }
 
   /** True once every root has its index (later lookups answer without reading the whole tree). */
