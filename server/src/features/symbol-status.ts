@@ -14,8 +14,7 @@ export function publishSymbolStatus(ctx: FeatureContext, doc: DocumentState): vo
   const report = doc.model.reports.find((r) => r.frames.length) ?? doc.model.dumps.find((r) => r.frames.length);
   if (!report && !doc.model.session?.frames.length) return;
   // Asked for this document, not read from the service's last answer (another document's, maybe).
-  ctx.symbols.vmlinux(contextOf(report, doc.model));
-  const s = ctx.symbols.status;
+  const s = ctx.symbols.vmlinux(contextOf(report, doc.model)).status;
   const uri = doc.uri;
   const icon = s.state === 'ok' ? '$(check)' : s.state === 'mismatch' ? '$(warning)' : s.state === 'error' ? '$(error)' : '$(question)';
   const text = `${icon} ${s.text}`;

@@ -105,8 +105,8 @@ export class SymbolService {
     return release ? discoverVmlinux(release, this.options.root) : undefined;
   }
 
-  /** Open (or reuse) the vmlinux for a release, checking it against the report's banner. */
-  vmlinux(ctx: ResolveContext): { object?: DebugObject; error?: string; warnings: string[] } {
+  /** Open (or reuse) the vmlinux for a release, checking it against the report's banner; `status` says so for the status bar. */
+  vmlinux(ctx: ResolveContext): { object?: DebugObject; error?: string; warnings: string[]; status: SymbolStatus } {
     const path = this.vmlinuxPath(ctx.release);
     if (!path) {
       // Untrusted: VS Code withholds the workspace's oopsLens.vmlinux (restrictedConfigurations), so
@@ -118,22 +118,20 @@ export class SymbolService {
         : ctx.release
         ? `no vmlinux configured (oopsLens.vmlinux) and none found for ${ctx.release} in ${vmlinuxCandidates(ctx.release, this.options.root).join(', ')}`
         : 'no vmlinux configured (oopsLens.vmlinux) and the report does not say its kernel release';
-      this.setStatus({ state: 'none', text: 'vmlinux: none', tooltip: error });
-      return { error, warnings: [] };
+      return { error, warnings: [], status: this.setStatus({ state: 'none', text: 'vmlinux: none', tooltip: error }) };
     }
     const found = this.open(path);
     if (!found.object) {
-      this.setStatus({ state: 'error', vmlinux: path, text: 'vmlinux: error', tooltip: found.error });
-      return { error: found.error, warnings: [] };
+      return { error: found.error, warnings: [], status: this.setStatus({ state: 'error', vmlinux: path, text: 'vmlinux: error', tooltip: found.error }) };
     }
-    const opened = { object: this.withSeparateDebug(found.object) };
-    const warnings = this.verifyVmlinux(opened.object, ctx);
-    this.setStatus(
+    const object = this.withSeparateDebug(found.object);
+    const warnings = this.verifyVmlinux(object, ctx);
+    const status = this.setStatus(
       warnings.length
         ? { state: 'mismatch', vmlinux: path, text: 'vmlinux: mismatch', tooltip: `${path}\n${warnings.join('\n')}` }
-        : { state: 'ok', vmlinux: path, text: `vmlinux: ${shortName(path)}`, tooltip: `${path}${opened.object.banner ? '\n' + opened.object.banner : ''}` },
+        : { state: 'ok', vmlinux: path, text: `vmlinux: ${shortName(path)}`, tooltip: `${path}${object.banner ? '\n' + object.banner : ''}` },
     );
-    return { object: opened.object, warnings };
+    return { object, warnings, status };
   }
 
   /** Find and open the debug file of a module; prefers files with DWARF. */
@@ -169,8 +167,8 @@ export class SymbolService {
     return this.options.trusted ? this.options.trusted() : true;
   }
 
-  private setStatus(s: SymbolStatus): void {
-    this.lastStatus = s;
+  private setStatus(s: SymbolStatus): SymbolStatus {
+    return (this.lastStatus = s);
   }
 
   private async resolve(frame: Frame, ctx: ResolveContext, returnAddress: boolean): Promise<FrameResolution> {
